@@ -1,0 +1,46 @@
+import { envSchema } from 'env-schema'
+import { Type, type Static } from 'typebox'
+
+const EnvSchema = Type.Object({
+  MONGODB_URL: Type.String({ pattern: '^mongodb(\\+srv)?://', default: 'mongodb://127.0.0.1:27017/songs' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(level => Type.Literal(level)), { default: 'info' }),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 100 }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1, default: 60_000 }),
+  SEED_FILE: Type.String({ minLength: 1, default: 'seed/songs.json' })
+})
+
+export type Env = Static<typeof EnvSchema>
+
+export interface Config {
+  mongodbUrl: string
+  databaseName: string
+  port: number
+  host: string
+  logLevel: string
+  rateLimitMax: number
+  rateLimitWindowMs: number
+  seedFile: string
+}
+
+/** The database named in the URL's path, or `songs` when the URL names none. */
+export function databaseNameOf (mongodbUrl: string): string {
+  const path = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(mongodbUrl)?.[1]
+  return path ? decodeURIComponent(path) : 'songs'
+}
+
+/** Reads and validates the environment; throws one message naming every bad variable. */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  const values = envSchema<Env>({ schema: EnvSchema, data: { ...env }, env: false, dotenv: false })
+  return {
+    mongodbUrl: values.MONGODB_URL,
+    databaseName: databaseNameOf(values.MONGODB_URL),
+    port: values.PORT,
+    host: values.HOST,
+    logLevel: values.LOG_LEVEL,
+    rateLimitMax: values.RATE_LIMIT_MAX,
+    rateLimitWindowMs: values.RATE_LIMIT_WINDOW_MS,
+    seedFile: values.SEED_FILE
+  }
+}

@@ -1,0 +1,65 @@
+import type { Collection, Db, ObjectId } from 'mongodb'
+
+/**
+ * One per rated song (`_id` is the song's), changed only with `$inc`/`$min`/`$max`, so a rating folds in with
+ * one atomic write. Kept apart from the song so ratings never rewrite catalog documents.
+ */
+export interface RatingSummaryDocument {
+  _id: ObjectId
+  count: number
+  sum: number
+  min: number
+  max: number
+}
+
+export interface SongDocument {
+  _id: ObjectId
+  artist: string
+  title: string
+  difficulty: number
+  level: number
+  released: string
+  search_prefixes: string[]
+}
+
+/** Append-only: the source of truth the summaries on songs are reconciled from. */
+export interface RatingDocument {
+  _id: ObjectId
+  song_id: ObjectId
+  rating: number
+  created_at: Date
+}
+
+/** One document per level (`_id` is the level), kept current by every catalog write. */
+export interface LevelStatsDocument {
+  _id: number
+  count: number
+  sum: number
+}
+
+export interface Collections {
+  songs: Collection<SongDocument>
+  ratings: Collection<RatingDocument>
+  ratingSummaries: Collection<RatingSummaryDocument>
+  levelStats: Collection<LevelStatsDocument>
+}
+
+export function collections (db: Db): Collections {
+  return {
+    songs: db.collection<SongDocument>('songs'),
+    ratings: db.collection<RatingDocument>('ratings'),
+    ratingSummaries: db.collection<RatingSummaryDocument>('rating_summaries'),
+    levelStats: db.collection<LevelStatsDocument>('level_stats')
+  }
+}
+
+/** Idempotent; run at every start so a new database is ready before the first request. */
+export async function ensureIndexes ({ songs, ratings }: Collections): Promise<void> {
+  await Promise.all([
+    // The natural key: seeding twice, or from several servers at once, cannot duplicate a song.
+    songs.createIndex({ artist: 1, title: 1 }, { unique: true, name: 'artist_title_unique' }),
+    // Equality on one prefix, then `_id` order: a search page is a bounded index range scan.
+    songs.createIndex({ search_prefixes: 1, _id: 1 }, { name: 'search_prefixes_id' }),
+    ratings.createIndex({ song_id: 1 }, { name: 'song_id' })
+  ])
+}

@@ -1,0 +1,66 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import fp from 'fastify-plugin'
+import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb'
+import { problem, ProblemError, type FieldError, type Problem } from '../../lib/problem.ts'
+
+// Fastify's own client errors, with the stable codes and fixed wording this API promises.
+const FRAMEWORK_PROBLEMS: Record<string, [code: string, detail: string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['PAYLOAD_TOO_LARGE', 'The request body is larger than this API accepts.'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['MALFORMED_JSON', 'The request body is empty; send a JSON object.'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['MALFORMED_JSON', 'The request body is not valid JSON.'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['BAD_REQUEST', 'The Content-Length header does not match the body.'],
+  FST_ERR_BAD_URL: ['MALFORMED_URL', 'The request URL is not valid.']
+}
+
+// MongoDB's code for an operation that ran out of its maxTimeMS.
+const MAX_TIME_EXPIRED = 50
+
+export function send (reply: FastifyReply, body: Problem) {
+  return reply.code(body.status).type('application/problem+json').send(body)
+}
+
+function fieldErrors (error: FastifyError): FieldError[] {
+  return (error.validation ?? []).map(issue => {
+    const params = issue.params as Record<string, unknown>
+    const property = params.missingProperty ?? params.additionalProperty
+    const path = issue.instancePath.split('/').filter(Boolean)
+    if (typeof property === 'string') path.push(property)
+    const field = [error.validationContext, ...path].join('.')
+    const message = params.additionalProperty ? 'is not allowed' : issue.message ?? 'is invalid'
+    return { field, message }
+  })
+}
+
+/** Maps any error to the problem it is for the client; what the client must not see is only logged. */
+export function toProblem (error: FastifyError): Problem {
+  if (error instanceof ProblemError) return error.problem
+  if (error.validation) {
+    const errors = fieldErrors(error)
+    return problem(400, 'VALIDATION_FAILED', `Invalid request: ${errors.map(e => `${e.field} ${e.message}`).join('; ')}.`, errors)
+  }
+  const known = FRAMEWORK_PROBLEMS[error.code]
+  if (known) return problem(error.statusCode ?? 400, ...known)
+  if (error instanceof SyntaxError && error.statusCode === 400) return problem(400, ...FRAMEWORK_PROBLEMS.FST_ERR_CTP_INVALID_JSON_BODY!)
+  if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError ||
+      (error instanceof MongoServerError && Number(error.code) === MAX_TIME_EXPIRED)) {
+    return problem(503, 'DATABASE_UNAVAILABLE', 'The database is not answering; try again shortly.')
+  }
+  const status = error.statusCode ?? 500
+  if (status >= 400 && status < 500) return problem(status, 'BAD_REQUEST', 'The request could not be processed.')
+  return problem(500, 'INTERNAL_ERROR', 'Something went wrong on our side; it has been logged.')
+}
+
+/** Every non-2xx answer, from handlers, Fastify itself or unknown routes, is application/problem+json. */
+export default fp(async function problems (fastify: FastifyInstance) {
+  fastify.setErrorHandler(function (error: FastifyError, request, reply) {
+    const body = toProblem(error)
+    if (body.status >= 500) request.log.error({ err: error }, 'request failed')
+    else request.log.info({ code: body.code, err: error.message }, 'request rejected')
+    return send(reply, body)
+  })
+
+  fastify.setNotFoundHandler({ preHandler: fastify.rateLimit() }, function (request, reply) {
+    return send(reply, problem(404, 'NOT_FOUND', `No route answers ${request.method} at this path.`))
+  })
+}, { name: 'problems', dependencies: ['@fastify/rate-limit'] })

@@ -1,0 +1,16 @@
+import type { FastifyPluginAsync } from 'fastify'
+import averageDifficulty from './average-difficulty.ts'
+import listSongs from './list-songs.ts'
+import rateSong from './rate-song.ts'
+import ratingSummary from './rating-summary.ts'
+import searchSongs from './search-songs.ts'
+
+const songs: FastifyPluginAsync = async function (fastify) {
+  await fastify.register(listSongs)
+  await fastify.register(searchSongs)
+  await fastify.register(averageDifficulty)
+  await fastify.register(rateSong)
+  await fastify.register(ratingSummary)
+}
+
+export default songs

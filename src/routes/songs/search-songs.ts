@@ -1,0 +1,24 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { decodeCursor } from '../../lib/cursor.ts'
+import { searchWords } from '../../lib/search-words.ts'
+import { problemResponses } from '../../schemas/responses.ts'
+import { ref } from '../../schemas/ref.ts'
+import { SearchSongsQuery, SongPage } from '../../schemas/songs.ts'
+
+const searchSongs: FastifyPluginAsyncTypebox = async function (fastify) {
+  fastify.get('/search', {
+    schema: {
+      operationId: 'searchSongs',
+      tags: ['songs'],
+      summary: 'Search songs by artist and title',
+      description: 'Every word of `message` must start a word of the artist or the title ("yousic", "ALABAMA sun", "can\'t"). Case, accents and punctuation are ignored. Paged like `GET /songs`.',
+      querystring: SearchSongsQuery,
+      response: { 200: ref(SongPage), ...problemResponses(400) }
+    }
+  }, async function (request) {
+    const { message, limit, cursor } = request.query
+    return fastify.songsRepository.search(searchWords(message), limit, cursor === undefined ? undefined : decodeCursor(cursor))
+  })
+}
+
+export default searchSongs

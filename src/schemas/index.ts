@@ -1,0 +1,6 @@
+import { FieldError, Problem } from './problem.ts'
+import { RatingInput, RatingSummary } from './ratings.ts'
+import { DifficultyAverage, Song, SongPage } from './songs.ts'
+
+/** Schemas registered with `addSchema`: routes `$ref` them and the OpenAPI document lists them as components. */
+export const sharedSchemas = [FieldError, Problem, Song, SongPage, DifficultyAverage, RatingInput, RatingSummary]

@@ -1,0 +1,17 @@
+import { Type } from 'typebox'
+import { ObjectIdString } from './songs.ts'
+
+export const RatingInput = Type.Object({
+  song_id: ObjectIdString,
+  rating: Type.Integer({ minimum: 1, maximum: 5, description: 'Whole stars, 1–5.' })
+}, { $id: 'RatingInput', additionalProperties: false })
+
+export const RatingSummary = Type.Object({
+  song_id: ObjectIdString,
+  average: Type.Union([Type.Number(), Type.Null()]),
+  lowest: Type.Union([Type.Integer(), Type.Null()]),
+  highest: Type.Union([Type.Integer(), Type.Null()]),
+  count: Type.Integer({ minimum: 0 })
+}, { $id: 'RatingSummary', additionalProperties: false })
+
+export const SongIdParams = Type.Object({ song_id: ObjectIdString })

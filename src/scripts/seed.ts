@@ -1,0 +1,19 @@
+// npm run seed [-- FILE]: loads songs (JSON Lines or a JSON array) into the catalog; running it again adds nothing.
+import { MongoClient } from 'mongodb'
+import { loadConfig } from '../config.ts'
+import { collections, ensureIndexes } from '../db/collections.ts'
+import { importSongs } from '../db/import-songs.ts'
+import { readSongFile } from '../db/song-file.ts'
+
+const config = loadConfig()
+const file = process.argv[2] ?? config.seedFile
+const songs = await readSongFile(file)
+const client = await MongoClient.connect(config.mongodbUrl, { serverSelectionTimeoutMS: 5000 })
+try {
+  const all = collections(client.db(config.databaseName))
+  await ensureIndexes(all)
+  const inserted = await importSongs(all, songs)
+  console.log(`${file}: ${songs.length} songs read, ${inserted} new, ${songs.length - inserted} already in ${config.databaseName}`)
+} finally {
+  await client.close()
+}
