@@ -1,7 +1,7 @@
-import AjvCompiler from '@fastify/ajv-compiler'
+import type AjvCompiler from '@fastify/ajv-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Server } from 'node:http'
-import Fastify, { type FastifyHttpOptions, type FastifySchemaCompiler } from 'fastify'
+import Fastify, { type FastifyHttpOptions } from 'fastify'
 import type { Config } from './config.ts'
 import database from './plugins/app/database.ts'
 import { methodNotAllowed } from './plugins/app/method-not-allowed.ts'
@@ -11,24 +11,13 @@ import mongodb from './plugins/external/mongodb.ts'
 import rateLimit from './plugins/external/rate-limit.ts'
 import swagger from './plugins/external/swagger.ts'
 import songs from './routes/songs/index.ts'
+import { ajvOptions, buildValidator } from './validator.ts'
 import { sharedSchemas } from './schemas/index.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
   }
-}
-
-const ajvOptions = { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } } as const
-
-/**
- * Query strings and paths are text, so their numbers are coerced; a JSON body is not: `"rating": "5"` is a 400.
- * Each part gets its own Ajv; both know the shared schemas.
- */
-function buildValidator (externalSchemas: Parameters<AjvCompiler.BuildCompilerFromPool>[0], options?: object): FastifySchemaCompiler<unknown> {
-  const coercing = AjvCompiler()(externalSchemas, options) as unknown as FastifySchemaCompiler<unknown>
-  const strict = AjvCompiler()(externalSchemas, { ...options, customOptions: { ...ajvOptions.customOptions, coerceTypes: false } }) as unknown as FastifySchemaCompiler<unknown>
-  return route => (route.httpPart === 'body' ? strict : coercing)(route)
 }
 
 export async function buildApp (config: Config, options: FastifyHttpOptions<Server> = {}) {

@@ -1,5 +1,8 @@
 import type { Collection, Db, ObjectId } from 'mongodb'
 
+/** MongoDB's error code for a write that breaks a unique index. */
+export const DUPLICATE_KEY = 11000
+
 /**
  * One per rated song (`_id` is the song's), changed only with `$inc`/`$min`/`$max`, so a rating folds in with
  * one atomic write. Kept apart from the song so ratings never rewrite catalog documents.

@@ -1,9 +1,7 @@
 import { MongoBulkWriteError, type AnyBulkWriteOperation } from 'mongodb'
 import { searchPrefixes } from '../lib/search-words.ts'
-import type { Collections, LevelStatsDocument, SongDocument } from './collections.ts'
+import { DUPLICATE_KEY, type Collections, type LevelStatsDocument, type SongDocument } from './collections.ts'
 import type { NewSong } from './song-file.ts'
-
-const DUPLICATE_KEY = 11000
 
 /**
  * Inserts the songs that are not in the catalog yet (by artist and title) and adds exactly those to the

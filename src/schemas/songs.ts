@@ -2,6 +2,9 @@ import { Type } from 'typebox'
 import { CURSOR_PATTERN } from '../lib/cursor.ts'
 import { ref } from './ref.ts'
 
+/** Levels are small whole numbers; the bound also keeps Infinity and huge numbers out of queries. */
+export const MAX_LEVEL = 1000
+
 export const ObjectIdString = Type.String({ pattern: '^[0-9a-f]{24}$', description: 'A 24-character hexadecimal ObjectId.' })
 
 export const Song = Type.Object({
@@ -9,7 +12,7 @@ export const Song = Type.Object({
   artist: Type.String(),
   title: Type.String(),
   difficulty: Type.Number({ minimum: 0 }),
-  level: Type.Integer({ minimum: 1 }),
+  level: Type.Integer({ minimum: 1, maximum: MAX_LEVEL }),
   released: Type.String({ format: 'date', description: 'Release date, `YYYY-MM-DD`.' })
 }, { $id: 'Song', additionalProperties: false })
 
@@ -36,7 +39,7 @@ export const SearchSongsQuery = Type.Object({
 }, { additionalProperties: false })
 
 export const DifficultyQuery = Type.Object({
-  level: Type.Optional(Type.Integer({ minimum: 1, description: 'Only songs of this level.' }))
+  level: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEVEL, description: 'Only songs of this level.' }))
 }, { additionalProperties: false })
 
 export const DifficultyAverage = Type.Object({

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
-import { ObjectId, type Filter } from 'mongodb'
+import { MongoServerError, ObjectId, type Filter } from 'mongodb'
 import type { Static } from 'typebox'
-import type { Collections, RatingSummaryDocument, SongDocument } from '../../db/collections.ts'
+import { DUPLICATE_KEY, type Collections, type RatingSummaryDocument, type SongDocument } from '../../db/collections.ts'
 import type { RatingSummary } from '../../schemas/ratings.ts'
 import type { DifficultyAverage, Song, SongPage } from '../../schemas/songs.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
@@ -77,11 +77,17 @@ export function songsRepository ({ songs, ratings, ratingSummaries, levelStats }
       if (!await exists(songId)) return null
       await ratings.insertOne({ _id: new ObjectId(), song_id: songId, rating, created_at: new Date() })
       // `$min`/`$max` on a missing field take the value, so the first rating creates the summary as it is.
-      const summary = await ratingSummaries.findOneAndUpdate(
+      const foldIn = () => ratingSummaries.findOneAndUpdate(
         { _id: songId },
         { $inc: { count: 1, sum: rating }, $min: { min: rating }, $max: { max: rating } },
         { upsert: true, returnDocument: 'after' }
       )
+      // Two first ratings at once can both try to insert the summary; the loser finds it there and updates it.
+      // MongoDB retries such an upsert itself; other MongoDB-wire servers (FerretDB) report the duplicate key.
+      const summary = await foldIn().catch(error => {
+        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return foldIn()
+        throw error
+      })
       return toSummary(songId, summary)
     }
   }

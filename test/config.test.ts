@@ -1,0 +1,34 @@
+import t from 'tap'
+import { databaseNameOf, loadConfig } from '../src/config.ts'
+
+t.test('defaults give a local server on port 3000 and the songs database', async t => {
+  const config = loadConfig({})
+  t.equal(config.mongodbUrl, 'mongodb://127.0.0.1:27017/songs')
+  t.equal(config.databaseName, 'songs')
+  t.equal(config.port, 3000)
+  t.equal(config.rateLimitMax, 100)
+  t.equal(config.rateLimitWindowMs, 60000)
+})
+
+t.test('values come from the environment, numbers parsed', async t => {
+  const config = loadConfig({ PORT: '8080', RATE_LIMIT_MAX: '7', MONGODB_URL: 'mongodb://db:27017/catalog?retryWrites=true', LOG_LEVEL: 'warn' })
+  t.equal(config.port, 8080)
+  t.equal(config.rateLimitMax, 7)
+  t.equal(config.databaseName, 'catalog')
+  t.equal(config.logLevel, 'warn')
+})
+
+t.test('a bad value stops the start with a message naming it', async t => {
+  t.throws(() => loadConfig({ PORT: 'eighty' }), /PORT must be integer/)
+  t.throws(() => loadConfig({ PORT: '70000' }), /PORT must be <= 65535/)
+  t.throws(() => loadConfig({ RATE_LIMIT_MAX: '0' }), /RATE_LIMIT_MAX must be >= 1/)
+  t.throws(() => loadConfig({ MONGODB_URL: 'postgres://x' }), /MONGODB_URL must match pattern/)
+  t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/)
+})
+
+t.test('databaseNameOf reads the path of plain and SRV URLs', async t => {
+  t.equal(databaseNameOf('mongodb://a:1,b:2/music?replicaSet=rs0'), 'music')
+  t.equal(databaseNameOf('mongodb+srv://user:pw@cluster.example.net/prod'), 'prod')
+  t.equal(databaseNameOf('mongodb://localhost:27017'), 'songs')
+  t.equal(databaseNameOf('mongodb://localhost:27017/?tls=true'), 'songs')
+})

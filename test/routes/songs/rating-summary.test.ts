@@ -1,0 +1,32 @@
+import t from 'tap'
+import { buildTestApp, json } from '../../helper.ts'
+
+t.test('GET /songs/avg/rating/:song_id before any rating gives nulls and 0', async t => {
+  const app = await buildTestApp(t)
+  const songId = json(await app.inject('/songs?limit=1')).items[0].id
+  const response = await app.inject(`/songs/avg/rating/${songId}`)
+  t.equal(response.statusCode, 200)
+  t.same(json(response), { song_id: songId, average: null, lowest: null, highest: null, count: 0 })
+})
+
+t.test('the summary covers only that song\'s ratings', async t => {
+  const app = await buildTestApp(t)
+  const [a, b] = json(await app.inject('/songs?limit=2')).items.map((song: { id: string }) => song.id)
+  for (const [songId, rating] of [[a, 5], [a, 3], [b, 1]] as const) {
+    await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: songId, rating } })
+  }
+  t.same(json(await app.inject(`/songs/avg/rating/${a}`)), { song_id: a, average: 4, lowest: 3, highest: 5, count: 2 })
+  t.same(json(await app.inject(`/songs/avg/rating/${b}`)), { song_id: b, average: 1, lowest: 1, highest: 1, count: 1 })
+})
+
+t.test('an unknown song is a 404 problem; a malformed id a 400 problem', async t => {
+  const app = await buildTestApp(t)
+  const missing = await app.inject('/songs/avg/rating/0123456789abcdef01234567')
+  t.equal(missing.statusCode, 404)
+  t.match(json(missing), { code: 'SONG_NOT_FOUND', status: 404 })
+  for (const id of ['123', 'zzzzzzzzzzzzzzzzzzzzzzzz', '0123456789ABCDEF01234567', '0123456789abcdef012345670']) {
+    const response = await app.inject(`/songs/avg/rating/${id}`)
+    t.equal(response.statusCode, 400, id)
+    t.match(json(response), { code: 'VALIDATION_FAILED', errors: [{ field: 'params.song_id' }] }, id)
+  }
+})

@@ -1,0 +1,41 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+
+const ROOT = new URL('..', import.meta.url).pathname
+
+export interface Run { code: number | null, stdout: string, stderr: string }
+
+/** Runs one of the project's TypeScript entry points as a user would, with the given environment. */
+export function runScript (script: string, args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise(resolve => {
+    execFile(process.execPath, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })
+    })
+  })
+}
+
+/** Starts `src/server.ts`; resolves once it listens (or exits), with its output so far. */
+export async function startServer (env: Record<string, string>): Promise<{ child: ChildProcess, output: () => string, exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, ['src/server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  const exited = once(child, 'exit').then(([code]) => code as number | null)
+  const listening = new Promise<void>(resolve => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      if (output.includes('Server listening')) resolve()
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+  })
+  await Promise.race([listening, exited])
+  return { child, output: () => output, exited }
+}
+
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise(resolve => server.close(resolve))
+  return port
+}
