@@ -33,7 +33,7 @@ t.test('the document passes the Redocly linter\'s recommended rules with no erro
 t.test('shared schemas are named components, never inlined copies or generated def-N names', async t => {
   const spec = await committedSpec
   const components = Object.keys(spec.components?.schemas ?? {})
-  t.same(components.sort(), sharedSchemas.map(schema => schema.$id).sort())
+  t.same(components.sort(), sharedSchemas.map(schema => (schema as { $id?: string }).$id).sort())
   const refs = [...(await committedSpecText).matchAll(/"\$ref": "([^"]+)"/g)].map(match => match[1]!)
   t.ok(refs.length > 0)
   for (const ref of new Set(refs)) t.match(ref, /^#\/components\/schemas\/[A-Z]\w*$/, `${ref} names a component`)
