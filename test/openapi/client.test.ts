@@ -9,7 +9,7 @@ const CLIENT_FILE = new URL('songs-client.ts', import.meta.url).pathname
 t.test('the client on the generated types typechecks with tsc', async t => {
   const { config } = ts.readConfigFile(new URL('../../tsconfig.json', import.meta.url).pathname, ts.sys.readFile)
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, new URL('../..', import.meta.url).pathname)
-  const program = ts.createProgram([CLIENT_FILE, new URL(import.meta.url).pathname], options)
+  const program = ts.createProgram([CLIENT_FILE], options)
   const diagnostics = ts.getPreEmitDiagnostics(program).map(d => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
   t.same(diagnostics, [], 'no type errors')
   t.ok(program.getSourceFiles().some(file => file.fileName.endsWith('openapi/schema.d.ts')), 'checked against openapi/schema.d.ts')
