@@ -1,10 +1,8 @@
 import type { MediaTypeObject, ReferenceObject, RequestBodyObject, SchemaObject } from 'openapi-typescript'
 import t, { type Test } from 'tap'
-import { buildApp } from '../../src/app.ts'
-import { loadConfig } from '../../src/config.ts'
+import type { buildApp } from '../../src/app.ts'
 import { difficultyAverageExample, searchResultExample } from '../../src/schemas/examples.ts'
-import { buildTestApp, testDatabase } from '../helper.ts'
-import { tcpProxy } from '../tcp-proxy.ts'
+import { buildAppBehindProxy, buildTestApp } from '../helper.ts'
 import { committedSpec, operationsOf, parametersOf, responseValidator, type Operation } from './spec.ts'
 
 // Real answers over HTTP, success and error, validated against the responses openapi/openapi.json declares.
@@ -123,13 +121,7 @@ t.test('past the rate limit every operation answers a documented 429', async t =
 })
 
 t.test('with the database cut away every operation answers a documented 503', async t => {
-  const { url } = await testDatabase(t)
-  const target = /^mongodb:\/\/([^/:]+):(\d+)/.exec(url)
-  if (!target) throw new Error(`needs a plain mongodb://host:port URL, not ${url}`)
-  const proxy = await tcpProxy(target[1]!, Number(target[2]))
-  t.teardown(proxy.close)
-  const app = await buildApp(loadConfig({ MONGODB_URL: url.replace(target[0], `mongodb://127.0.0.1:${proxy.port}`), LOG_LEVEL: 'silent' }))
-  t.teardown(() => app.close())
+  const { app, proxy } = await buildAppBehindProxy(t)
   const base = await listen(app)
   const real = await realValues(base)
   proxy.cut()

@@ -36,7 +36,7 @@ export function parametersOf (operation: OperationObject): ParameterObject[] {
 }
 
 /** The operation whose path template matches a concrete path, e.g. `/songs/avg/rating/{song_id}`. */
-export function findOperation (operations: Operation[], method: string, path: string): Operation | undefined {
+function findOperation (operations: Operation[], method: string, path: string): Operation | undefined {
   return operations.find(candidate => candidate.method === method &&
     new RegExp(`^${candidate.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path))
 }
