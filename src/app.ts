@@ -20,7 +20,11 @@ declare module 'fastify' {
   }
 }
 
-export async function buildApp (config: Config, options: FastifyHttpOptions<Server> = {}) {
+/**
+ * `{ database: false }` builds every route without connecting to MongoDB: enough to generate the OpenAPI
+ * document (`npm run openapi`), not to answer requests.
+ */
+export async function buildApp (config: Config, options: FastifyHttpOptions<Server> = {}, { database: connect = true } = {}) {
   const fastify = Fastify({
     bodyLimit: 16 * 1024,
     ajv: ajvOptions,
@@ -38,9 +42,11 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
   await fastify.register(rateLimit)
   await fastify.register(problems)
   await fastify.register(swagger)
-  await fastify.register(mongodb)
-  await fastify.register(database, { seedFile: config.seedFile })
-  await fastify.register(songsRepository)
+  if (connect) {
+    await fastify.register(mongodb)
+    await fastify.register(database, { seedFile: config.seedFile })
+    await fastify.register(songsRepository)
+  }
 
   const answerOtherMethods = methodNotAllowed(fastify)
   await fastify.register(songs, { prefix: '/songs' })

@@ -5,6 +5,7 @@ import { buildApp } from '../src/app.ts'
 import { loadConfig, type Config } from '../src/config.ts'
 import { collections, type Collections } from '../src/db/collections.ts'
 import { readSongFile, type NewSong } from '../src/db/song-file.ts'
+import { tcpProxy } from './tcp-proxy.ts'
 
 export const SEED_FILE = new URL('../seed/songs.json', import.meta.url).pathname
 
@@ -61,6 +62,18 @@ export async function buildTestApp (t: Test, env: Record<string, string> = {}) {
 }
 
 export type TestApp = Awaited<ReturnType<typeof buildTestApp>>
+
+/** The app on a fresh database that it reaches through a TCP proxy the test can cut and restore. */
+export async function buildAppBehindProxy (t: Test) {
+  const { url } = await testDatabase(t)
+  const target = /^mongodb:\/\/([^/:]+):(\d+)/.exec(url)
+  if (!target) throw new Error(`needs a plain mongodb://host:port URL, not ${url}`)
+  const proxy = await tcpProxy(target[1]!, Number(target[2]))
+  t.teardown(proxy.close)
+  const app = await buildApp(loadConfig({ MONGODB_URL: url.replace(target[0], `mongodb://127.0.0.1:${proxy.port}`), LOG_LEVEL: 'silent' }))
+  t.teardown(() => app.close())
+  return { app, proxy }
+}
 
 export const seedSongs: Promise<NewSong[]> = readSongFile(SEED_FILE)
 

@@ -1,10 +1,11 @@
 import { Type } from 'typebox'
+import { ratingInputExample } from './examples.ts'
 import { ObjectIdString } from './songs.ts'
 
 export const RatingInput = Type.Object({
   song_id: ObjectIdString,
   rating: Type.Integer({ minimum: 1, maximum: 5, description: 'Whole stars, 1–5.' })
-}, { $id: 'RatingInput', additionalProperties: false })
+}, { $id: 'RatingInput', additionalProperties: false, examples: [ratingInputExample] })
 
 export const RatingSummary = Type.Object({
   song_id: ObjectIdString,

@@ -1,11 +1,12 @@
 import { Type } from 'typebox'
 import { CURSOR_PATTERN } from '../lib/cursor.ts'
+import { LEVEL_EXAMPLE, SEARCH_MESSAGE_EXAMPLE, SONG_ID_EXAMPLE, songExample } from './examples.ts'
 import { ref } from './ref.ts'
 
 /** Levels are small whole numbers; the bound also keeps Infinity and huge numbers out of queries. */
 export const MAX_LEVEL = 1000
 
-export const ObjectIdString = Type.String({ pattern: '^[0-9a-f]{24}$', description: 'A 24-character hexadecimal ObjectId.' })
+export const ObjectIdString = Type.String({ pattern: '^[0-9a-f]{24}$', description: 'The song\'s id: a 24-character hexadecimal ObjectId.', examples: [SONG_ID_EXAMPLE] })
 
 export const Song = Type.Object({
   id: ObjectIdString,
@@ -14,7 +15,7 @@ export const Song = Type.Object({
   difficulty: Type.Number({ minimum: 0 }),
   level: Type.Integer({ minimum: 1, maximum: MAX_LEVEL }),
   released: Type.String({ format: 'date', description: 'Release date, `YYYY-MM-DD`.' })
-}, { $id: 'Song', additionalProperties: false })
+}, { $id: 'Song', additionalProperties: false, examples: [songExample] })
 
 export const SongPage = Type.Object({
   items: Type.Array(ref(Song)),
@@ -22,8 +23,8 @@ export const SongPage = Type.Object({
 }, { $id: 'SongPage', additionalProperties: false })
 
 export const PageQuery = {
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Songs per page, 1–100.' }),
-  cursor: Type.Optional(Type.String({ pattern: CURSOR_PATTERN, description: 'The `next_cursor` of the previous page.' }))
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Songs per page: 1 to 100, 20 when omitted.' }),
+  cursor: Type.Optional(Type.String({ pattern: CURSOR_PATTERN, description: 'The `next_cursor` of the previous page (16 base64url characters); omit for the first page.' }))
 }
 
 export const ListSongsQuery = Type.Object(PageQuery, { additionalProperties: false })
@@ -33,13 +34,14 @@ export const SearchSongsQuery = Type.Object({
     minLength: 1,
     maxLength: 100,
     pattern: '[\\p{L}\\p{N}]',
-    description: 'Words to find; each must start a word of the artist or title. Case, accents and punctuation are ignored.'
+    description: 'Words to find, 1 to 100 characters with at least one letter or digit; each word must start a word of the artist or title. Case, accents and punctuation are ignored.',
+    examples: [SEARCH_MESSAGE_EXAMPLE]
   }),
   ...PageQuery
 }, { additionalProperties: false })
 
 export const DifficultyQuery = Type.Object({
-  level: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEVEL, description: 'Only songs of this level.' }))
+  level: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEVEL, description: `Only songs of this level, 1 to ${MAX_LEVEL}; the whole catalog when omitted.`, examples: [LEVEL_EXAMPLE] }))
 }, { additionalProperties: false })
 
 export const DifficultyAverage = Type.Object({

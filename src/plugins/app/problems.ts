@@ -4,7 +4,7 @@ import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from '
 import { problem, ProblemError, type FieldError, type Problem } from '../../lib/problem.ts'
 
 // Fastify's own client errors, with the stable codes and fixed wording this API promises.
-const FRAMEWORK_PROBLEMS: Record<string, [code: string, detail: string]> = {
+export const FRAMEWORK_PROBLEMS: Record<string, [code: string, detail: string]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'],
   FST_ERR_CTP_BODY_TOO_LARGE: ['PAYLOAD_TOO_LARGE', 'The request body is larger than this API accepts.'],
   FST_ERR_CTP_EMPTY_JSON_BODY: ['MALFORMED_JSON', 'The request body is empty; send a JSON object.'],
@@ -15,6 +15,9 @@ const FRAMEWORK_PROBLEMS: Record<string, [code: string, detail: string]> = {
 
 // MongoDB's code for an operation that ran out of its maxTimeMS.
 const MAX_TIME_EXPIRED = 50
+
+export const DATABASE_UNAVAILABLE = problem(503, 'DATABASE_UNAVAILABLE', 'The database is not answering; try again shortly.')
+export const INTERNAL_ERROR = problem(500, 'INTERNAL_ERROR', 'Something went wrong on our side; it has been logged.')
 
 export function send (reply: FastifyReply, body: Problem) {
   return reply.code(body.status).type('application/problem+json').send(body)
@@ -32,23 +35,26 @@ function fieldErrors (error: FastifyError): FieldError[] {
   })
 }
 
+export function validationFailed (errors: FieldError[]): Problem {
+  return problem(400, 'VALIDATION_FAILED', `Invalid request: ${errors.map(e => `${e.field} ${e.message}`).join('; ')}.`, errors)
+}
+
 /** Maps any error to the problem it is for the client; what the client must not see is only logged. */
 export function toProblem (error: FastifyError): Problem {
   if (error instanceof ProblemError) return error.problem
   if (error.validation) {
-    const errors = fieldErrors(error)
-    return problem(400, 'VALIDATION_FAILED', `Invalid request: ${errors.map(e => `${e.field} ${e.message}`).join('; ')}.`, errors)
+    return validationFailed(fieldErrors(error))
   }
   const known = FRAMEWORK_PROBLEMS[error.code]
   if (known) return problem(error.statusCode ?? 400, ...known)
   if (error instanceof SyntaxError && error.statusCode === 400) return problem(400, ...FRAMEWORK_PROBLEMS.FST_ERR_CTP_INVALID_JSON_BODY!)
   if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError ||
       (error instanceof MongoServerError && Number(error.code) === MAX_TIME_EXPIRED)) {
-    return problem(503, 'DATABASE_UNAVAILABLE', 'The database is not answering; try again shortly.')
+    return DATABASE_UNAVAILABLE
   }
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) return problem(status, 'BAD_REQUEST', 'The request could not be processed.')
-  return problem(500, 'INTERNAL_ERROR', 'Something went wrong on our side; it has been logged.')
+  return INTERNAL_ERROR
 }
 
 /** Every non-2xx answer, from handlers, Fastify itself or unknown routes, is application/problem+json. */

@@ -1,7 +1,20 @@
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifySchema } from 'fastify'
 import fp from 'fastify-plugin'
+
+interface QuerySchema { properties?: Record<string, { default?: unknown }>, required?: string[] }
+
+/**
+ * Validation fills in a query parameter's default, so the schema marks it required; for a client it is
+ * optional, and the document says so.
+ */
+function withOptionalDefaults (schema: FastifySchema): FastifySchema {
+  const query = schema?.querystring as QuerySchema | undefined
+  if (!query?.required) return schema
+  const required = query.required.filter(name => query.properties?.[name]?.default === undefined)
+  return { ...schema, querystring: { ...query, required } }
+}
 
 /** The OpenAPI document is generated from the route schemas; shared schemas become named components. */
 export default fp(async function swagger (fastify: FastifyInstance) {
@@ -11,13 +24,21 @@ export default fp(async function swagger (fastify: FastifyInstance) {
       info: {
         title: 'songs-api',
         version: '1.0.0',
-        description: 'A music-learning catalog: list and search songs, average difficulty, rate songs and read rating summaries. Every error is `application/problem+json` (RFC 9457).'
+        description: 'A music-learning catalog: list and search songs, average difficulty, rate songs and read rating summaries. ' +
+          'Every error is `application/problem+json` (RFC 9457) with a stable `code`. Besides the statuses listed per operation, ' +
+          'an unknown path answers 404 `NOT_FOUND` and a method a path does not serve answers 405 `METHOD_NOT_ALLOWED` with an `Allow` header.'
       },
+      // Relative: Swagger UI and generated clients call the server that serves the document.
+      servers: [{ url: '/', description: 'This server' }],
+      // The API is public: no operation needs credentials.
+      security: [],
       tags: [
         { name: 'songs', description: 'The catalog' },
         { name: 'ratings', description: 'Song ratings' }
       ]
     },
+    // `GET /songs` is registered as `/` under the `/songs` prefix; document it without the trailing slash.
+    transform: ({ schema, url }) => ({ schema: withOptionalDefaults(schema), url: url.length > 1 ? url.replace(/\/$/, '') : url }),
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
     }

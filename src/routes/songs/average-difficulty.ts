@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { problemResponses } from '../../schemas/responses.ts'
-import { ref } from '../../schemas/ref.ts'
+import { difficultyAverageExample } from '../../schemas/examples.ts'
+import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { DifficultyAverage, DifficultyQuery } from '../../schemas/songs.ts'
 
 const averageDifficulty: FastifyPluginAsyncTypebox = async function (fastify) {
@@ -11,7 +11,10 @@ const averageDifficulty: FastifyPluginAsyncTypebox = async function (fastify) {
       summary: 'Average difficulty',
       description: 'The average difficulty of the whole catalog, or of one level. A level without songs gives `null` and `0`.',
       querystring: DifficultyQuery,
-      response: { 200: ref(DifficultyAverage), ...problemResponses(400) }
+      response: {
+        200: jsonResponse('The average and how many songs it covers.', DifficultyAverage, difficultyAverageExample),
+        ...problemResponses({ field: 'querystring.level', message: 'must be >= 1' })
+      }
     }
   }, async function (request) {
     return fastify.songsRepository.averageDifficulty(request.query.level)

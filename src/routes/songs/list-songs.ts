@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { decodeCursor } from '../../lib/cursor.ts'
-import { problemResponses } from '../../schemas/responses.ts'
-import { ref } from '../../schemas/ref.ts'
+import { songPageExample } from '../../schemas/examples.ts'
+import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { ListSongsQuery, SongPage } from '../../schemas/songs.ts'
 
 const listSongs: FastifyPluginAsyncTypebox = async function (fastify) {
@@ -12,7 +12,10 @@ const listSongs: FastifyPluginAsyncTypebox = async function (fastify) {
       summary: 'List songs',
       description: 'Songs in a stable order, a page at a time. Follow `next_cursor` until it is `null`; every page costs the same, however deep.',
       querystring: ListSongsQuery,
-      response: { 200: ref(SongPage), ...problemResponses(400) }
+      response: {
+        200: jsonResponse('A page of songs.', SongPage, songPageExample),
+        ...problemResponses({ field: 'querystring.limit', message: 'must be <= 100' })
+      }
     }
   }, async function (request) {
     const { limit, cursor } = request.query

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ObjectId } from 'mongodb'
 import { RatingInput, RatingSummary } from '../../schemas/ratings.ts'
-import { problemResponses } from '../../schemas/responses.ts'
+import { ratingSummaryExample } from '../../schemas/examples.ts'
+import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { ref } from '../../schemas/ref.ts'
 import { songNotFound } from './song-not-found.ts'
 
@@ -13,7 +14,10 @@ const rateSong: FastifyPluginAsyncTypebox = async function (fastify) {
       summary: 'Rate a song',
       description: 'Stores a rating of 1–5 stars and answers with the song\'s rating summary including it.',
       body: ref(RatingInput),
-      response: { 201: ref(RatingSummary), ...problemResponses(400, 404, 413, 415) }
+      response: {
+        201: jsonResponse('The rating is stored; the song\'s rating summary including it.', RatingSummary, ratingSummaryExample),
+        ...problemResponses({ field: 'body.rating', message: 'must be <= 5' }, 404, 413, 415)
+      }
     }
   }, async function (request, reply) {
     const { song_id: songId, rating } = request.body

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ObjectId } from 'mongodb'
 import { RatingSummary, SongIdParams } from '../../schemas/ratings.ts'
-import { problemResponses } from '../../schemas/responses.ts'
-import { ref } from '../../schemas/ref.ts'
+import { ratingSummaryExample } from '../../schemas/examples.ts'
+import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { songNotFound } from './song-not-found.ts'
 
 const ratingSummary: FastifyPluginAsyncTypebox = async function (fastify) {
@@ -13,7 +13,10 @@ const ratingSummary: FastifyPluginAsyncTypebox = async function (fastify) {
       summary: 'Rating summary of a song',
       description: 'Average, lowest and highest rating and how many there are; nulls and 0 before the first rating.',
       params: SongIdParams,
-      response: { 200: ref(RatingSummary), ...problemResponses(400, 404) }
+      response: {
+        200: jsonResponse('The song\'s rating summary.', RatingSummary, ratingSummaryExample),
+        ...problemResponses({ field: 'params.song_id', message: 'must match pattern "^[0-9a-f]{24}$"' }, 404)
+      }
     }
   }, async function (request) {
     const { song_id: songId } = request.params

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { decodeCursor } from '../../lib/cursor.ts'
 import { searchWords } from '../../lib/search-words.ts'
-import { problemResponses } from '../../schemas/responses.ts'
-import { ref } from '../../schemas/ref.ts'
+import { searchResultExample } from '../../schemas/examples.ts'
+import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { SearchSongsQuery, SongPage } from '../../schemas/songs.ts'
 
 const searchSongs: FastifyPluginAsyncTypebox = async function (fastify) {
@@ -13,7 +13,10 @@ const searchSongs: FastifyPluginAsyncTypebox = async function (fastify) {
       summary: 'Search songs by artist and title',
       description: 'Every word of `message` must start a word of the artist or the title ("yousic", "ALABAMA sun", "can\'t"). Case, accents and punctuation are ignored. Paged like `GET /songs`.',
       querystring: SearchSongsQuery,
-      response: { 200: ref(SongPage), ...problemResponses(400) }
+      response: {
+        200: jsonResponse('A page of the matching songs.', SongPage, searchResultExample),
+        ...problemResponses({ field: 'querystring.message', message: 'must NOT have fewer than 1 characters' })
+      }
     }
   }, async function (request) {
     const { message, limit, cursor } = request.query

@@ -1,17 +1,8 @@
 import t from 'tap'
-import { buildApp } from '../../../src/app.ts'
-import { loadConfig } from '../../../src/config.ts'
-import { json, testDatabase } from '../../helper.ts'
-import { tcpProxy } from '../../tcp-proxy.ts'
+import { buildAppBehindProxy, json } from '../../helper.ts'
 
 t.test('with the database cut away, routes answer 503 problems, then recover without a restart', async t => {
-  const { url } = await testDatabase(t)
-  const target = /^mongodb:\/\/([^/:]+):(\d+)/.exec(url)
-  if (!target) throw new Error(`needs a plain mongodb://host:port URL, not ${url}`)
-  const proxy = await tcpProxy(target[1]!, Number(target[2]))
-  t.teardown(proxy.close)
-  const app = await buildApp(loadConfig({ MONGODB_URL: url.replace(target[0], `mongodb://127.0.0.1:${proxy.port}`), LOG_LEVEL: 'silent' }))
-  t.teardown(() => app.close())
+  const { app, proxy } = await buildAppBehindProxy(t)
   t.equal((await app.inject('/songs/avg/difficulty')).statusCode, 200)
 
   proxy.cut()

@@ -1,0 +1,50 @@
+import { ObjectId } from 'mongodb'
+import type { Static } from 'typebox'
+import { encodeCursor } from '../lib/cursor.ts'
+import { problem } from '../lib/problem.ts'
+import { DATABASE_UNAVAILABLE, FRAMEWORK_PROBLEMS, INTERNAL_ERROR } from '../plugins/app/problems.ts'
+import { rateLimited } from '../plugins/external/rate-limit.ts'
+import { songNotFound } from '../routes/songs/song-not-found.ts'
+import type { RatingSummary } from './ratings.ts'
+import type { DifficultyAverage, SongPage } from './songs.ts'
+
+// Examples for the OpenAPI document: songs of seed/songs.json and what the API answers for them on a freshly
+// seeded catalog. Ids are given when a database seeds itself, so these ones are only an example. (Song and
+// RatingInput carry their example themselves, so theirs are not typed from the schema: that would be circular.)
+
+const songs = {
+  lycanthropic: { id: '6b025787eb866bb1e551229d', artist: 'The Yousicians', title: 'Lycanthropic Metamorphosis', difficulty: 14.6, level: 13, released: '2016-10-26' },
+  newKennel: { id: '6b025787eb866bb1e551229e', artist: 'The Yousicians', title: 'A New Kennel', difficulty: 9.1, level: 9, released: '2010-02-03' },
+  alabamaSunrise: { id: '6b025787eb866bb1e55122a4', artist: 'The Yousicians', title: 'Alabama Sunrise', difficulty: 5, level: 6, released: '2016-04-01' }
+}
+
+export const songExample = songs.alabamaSunrise
+
+export const SONG_ID_EXAMPLE = songExample.id
+
+export const SEARCH_MESSAGE_EXAMPLE = 'ALABAMA sun'
+
+export const LEVEL_EXAMPLE = 13
+
+export const songPageExample: Static<typeof SongPage> = {
+  items: [songs.lycanthropic, songs.newKennel],
+  next_cursor: encodeCursor(ObjectId.createFromHexString(songs.newKennel.id))
+}
+
+export const searchResultExample: Static<typeof SongPage> = { items: [songs.alabamaSunrise], next_cursor: null }
+
+export const difficultyAverageExample: Static<typeof DifficultyAverage> = { average_difficulty: 14.096, songs: 5, level: LEVEL_EXAMPLE }
+
+export const ratingInputExample = { song_id: SONG_ID_EXAMPLE, rating: 4 }
+
+export const ratingSummaryExample: Static<typeof RatingSummary> = { song_id: SONG_ID_EXAMPLE, average: 3.5, lowest: 3, highest: 4, count: 2 }
+
+/** One example problem per status the routes document (400 examples are per route). */
+export const problemExamples = {
+  404: songNotFound(SONG_ID_EXAMPLE).problem,
+  413: problem(413, ...FRAMEWORK_PROBLEMS.FST_ERR_CTP_BODY_TOO_LARGE!),
+  415: problem(415, ...FRAMEWORK_PROBLEMS.FST_ERR_CTP_INVALID_MEDIA_TYPE!),
+  429: rateLimited('1 minute').problem,
+  500: INTERNAL_ERROR,
+  503: DATABASE_UNAVAILABLE
+}

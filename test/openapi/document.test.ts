@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises'
+import { createConfig, lint } from '@redocly/openapi-core'
+import t from 'tap'
+import { OPENAPI_FILE, OPENAPI_TYPES_FILE, openapiDocument, openapiTypes, serializeOpenapi } from '../../src/openapi.ts'
+import { sharedSchemas } from '../../src/schemas/index.ts'
+import { buildTestApp, json, seedSongs } from '../helper.ts'
+import { committedSpec, committedSpecText, operationsOf, parametersOf } from './spec.ts'
+
+const RUN_OPENAPI = 'The code and openapi/ disagree: run `npm run openapi` and commit openapi/openapi.json and openapi/schema.d.ts.'
+
+t.test('the committed openapi/openapi.json is exactly what the route schemas generate', async t => {
+  t.equal(serializeOpenapi(await openapiDocument()), await committedSpecText, RUN_OPENAPI)
+})
+
+t.test('the committed openapi/schema.d.ts is exactly what openapi-typescript generates from it', async t => {
+  t.equal(await openapiTypes(await committedSpec), await readFile(OPENAPI_TYPES_FILE, 'utf8'), RUN_OPENAPI)
+})
+
+t.test('GET /openapi.json serves the committed document', async t => {
+  const app = await buildTestApp(t)
+  const response = await app.inject('/openapi.json')
+  t.equal(response.statusCode, 200)
+  t.same(json(response), await committedSpec, RUN_OPENAPI)
+})
+
+// Redocly's recommended rules, with examples that break their schema made errors (recommended only warns).
+const LINT_RULES: Parameters<typeof createConfig>[0] = {
+  extends: ['recommended'],
+  rules: { 'no-invalid-media-type-examples': 'error', 'no-invalid-parameter-examples': 'error', 'no-invalid-schema-examples': 'error' }
+}
+
+t.test('the document passes the Redocly linter\'s recommended rules with no error', async t => {
+  const problems = await lint({ ref: OPENAPI_FILE.pathname, config: await createConfig(LINT_RULES) })
+  const describe = (p: typeof problems[number]) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`
+  for (const warning of problems.filter(p => p.severity === 'warn')) t.comment(`lint warning ${describe(warning)}`)
+  t.same(problems.filter(p => p.severity === 'error').map(describe), [])
+})
+
+t.test('shared schemas are named components, never inlined copies or generated def-N names', async t => {
+  const spec = await committedSpec
+  const components = Object.keys(spec.components?.schemas ?? {})
+  t.same(components.sort(), sharedSchemas.map(schema => (schema as { $id?: string }).$id).sort())
+  const refs = [...(await committedSpecText).matchAll(/"\$ref": "([^"]+)"/g)].map(match => match[1]!)
+  t.ok(refs.length > 0)
+  for (const ref of new Set(refs)) t.match(ref, /^#\/components\/schemas\/[A-Z]\w*$/, `${ref} names a component`)
+  t.notMatch(await committedSpecText, /def-\d/, 'no def-N names')
+  // An inlined copy of a shared schema would repeat its properties; each component's property set appears once.
+  const compact = JSON.stringify(spec)
+  for (const [name, schema] of Object.entries(spec.components?.schemas ?? {})) {
+    const properties = JSON.stringify((schema as { properties?: object }).properties)
+    t.equal(compact.split(properties).length - 1, 1, `${name} is defined once`)
+  }
+})
+
+t.test('every operation is described, tagged, with described parameters, examples and problem+json errors', async t => {
+  const spec = await committedSpec
+  const tags = new Set(spec.tags?.map(tag => tag.name))
+  const operations = operationsOf(spec)
+  t.ok(operations.length >= 5, `${operations.length} operations`)
+  const ids = operations.map(({ operation }) => operation.operationId)
+  t.equal(new Set(ids).size, ids.length, 'operationIds are unique')
+  for (const { method, path, operation } of operations) {
+    const name = `${method} ${path}`
+    t.match(operation, { operationId: /^[a-z]\w+$/, summary: /\w/, description: /\w/ }, name)
+    t.ok(operation.tags?.length && operation.tags.every(tag => tags.has(tag)), `${name} has declared tags`)
+    for (const parameter of parametersOf(operation)) {
+      t.match(parameter.description, /\w/, `${name} ${parameter.name} is described`)
+    }
+    for (const [status, response] of Object.entries(operation.responses ?? {})) {
+      const content = (response as { content?: Record<string, { schema?: unknown, example?: unknown }> }).content ?? {}
+      if (status.startsWith('2')) {
+        if (content['application/json']) t.ok(content['application/json'].example !== undefined, `${name} ${status} has an example`)
+      } else {
+        t.same(Object.keys(content), ['application/problem+json'], `${name} ${status} is problem+json`)
+        t.same(content['application/problem+json']!.schema, { $ref: '#/components/schemas/Problem' }, `${name} ${status} uses Problem`)
+        t.equal((content['application/problem+json']!.example as { status?: number }).status, Number(status), `${name} ${status} example`)
+      }
+    }
+    t.ok(Object.keys(operation.responses ?? {}).some(status => status.startsWith('2')), `${name} documents its success`)
+    t.ok(operation.responses?.['500'], `${name} documents 500`)
+  }
+})
+
+t.test('the examples are songs of seed/songs.json', async t => {
+  const seeded = (await seedSongs).map(song => JSON.stringify(song))
+  const songs: Record<string, unknown>[] = []
+  JSON.parse(await committedSpecText, (key, value) => {
+    if (typeof value?.artist === 'string' && typeof value?.title === 'string') songs.push(value)
+    return value
+  })
+  t.ok(songs.length >= 3, `${songs.length} example songs`)
+  for (const { id, ...song } of songs) {
+    t.match(id, /^[0-9a-f]{24}$/)
+    t.ok(seeded.includes(JSON.stringify(song)), `${song.title} is a seed song, field for field`)
+  }
+})
