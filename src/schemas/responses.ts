@@ -8,16 +8,20 @@ const PROBLEM_DESCRIPTIONS = {
   415: 'The body is not `application/json`.',
   429: 'Too many requests from this client; see `Retry-After`.',
   500: 'Unexpected failure; details are logged, never sent.',
-  503: 'The database is not answering; retry later.'
+  503: 'The database is not answering, or the server is overloaded; retry later (after `Retry-After` when given).'
 } as const
 
 type ProblemStatus = keyof typeof PROBLEM_DESCRIPTIONS
 
-/** problem+json responses for the given statuses, plus those every route can return (429, 500, 503). */
-export function problemResponses (...statuses: ProblemStatus[]) {
-  const all: ProblemStatus[] = [...statuses, 429, 500, 503]
-  return Object.fromEntries(all.map(status => [status, {
+/** problem+json responses for exactly the given statuses. */
+export function problemResponsesOnly (...statuses: ProblemStatus[]) {
+  return Object.fromEntries(statuses.map(status => [status, {
     description: PROBLEM_DESCRIPTIONS[status],
     content: { 'application/problem+json': { schema: ref(Problem) } }
   }]))
+}
+
+/** problem+json responses for the given statuses, plus those every route can return (429, 500, 503). */
+export function problemResponses (...statuses: ProblemStatus[]) {
+  return problemResponsesOnly(...statuses, 429, 500, 503)
 }

@@ -15,7 +15,8 @@ export default fp(async function swagger (fastify: FastifyInstance) {
       },
       tags: [
         { name: 'songs', description: 'The catalog' },
-        { name: 'ratings', description: 'Song ratings' }
+        { name: 'ratings', description: 'Song ratings' },
+        { name: 'operations', description: 'Liveness and readiness probes' }
       ]
     },
     refResolver: {
