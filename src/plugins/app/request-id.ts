@@ -5,7 +5,7 @@ import fp from 'fastify-plugin'
 export const REQUEST_ID_HEADER = 'x-request-id'
 
 // What a proxy or client may send as its id: short, and nothing that could forge or break a log line.
-const ACCEPTED_ID = /^[\w.:-]{1,128}$/
+const ACCEPTED_ID = /^[\w.:=+/-]{1,128}$/
 
 /**
  * The request's id, for Fastify's `genReqId`: the caller's `x-request-id` when it is a plausible id (so one id

@@ -26,7 +26,8 @@ export default fp(async function metrics (fastify: FastifyInstance) {
     routeMetrics: {
       enabled: { histogram: true, summary: false },
       routeBlacklist: ['/metrics'],
-      overrides: { histogram: { buckets: DURATION_BUCKETS, registers: [register] } }
+      // The summary is created even when disabled; it too must live in this instance's registry.
+      overrides: { histogram: { buckets: DURATION_BUCKETS, registers: [register] }, summary: { registers: [register] } }
     }
   })
 
