@@ -4,6 +4,7 @@ import type { Server } from 'node:http'
 import Fastify, { type FastifyHttpOptions } from 'fastify'
 import type { Config } from './config.ts'
 import database from './plugins/app/database.ts'
+import drain from './plugins/app/drain.ts'
 import { methodNotAllowed } from './plugins/app/method-not-allowed.ts'
 import problems, { send, toProblem } from './plugins/app/problems.ts'
 import requestId, { requestIdOf } from './plugins/app/request-id.ts'
@@ -45,6 +46,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
   for (const schema of sharedSchemas) fastify.addSchema(schema)
 
   await fastify.register(requestId)
+  await fastify.register(drain)
   await fastify.register(metrics)
   await fastify.register(underPressure)
   await fastify.register(rateLimit)
