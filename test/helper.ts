@@ -5,6 +5,7 @@ import { buildApp } from '../src/app.ts'
 import { loadConfig, type Config } from '../src/config.ts'
 import { collections, type Collections } from '../src/db/collections.ts'
 import { readSongFile, type NewSong } from '../src/db/song-file.ts'
+import { tcpProxy } from './tcp-proxy.ts'
 
 export const SEED_FILE = new URL('../seed/songs.json', import.meta.url).pathname
 
@@ -49,6 +50,16 @@ export async function testDatabase (t: Test): Promise<{ url: string, db: Db, col
     await client.close()
   })
   return { url, db, collections: collections(db) }
+}
+
+/** A fresh database reached through a TCP proxy the test controls (cut, restore, latency); `url` goes through it. */
+export async function testDatabaseBehindProxy (t: Test) {
+  const database = await testDatabase(t)
+  const target = /^mongodb:\/\/([^/:]+):(\d+)/.exec(database.url)
+  if (!target) throw new Error(`needs a plain mongodb://host:port URL, not ${database.url}`)
+  const proxy = await tcpProxy(target[1]!, Number(target[2]))
+  t.teardown(proxy.close)
+  return { ...database, url: database.url.replace(target[0], `mongodb://127.0.0.1:${proxy.port}`), proxy }
 }
 
 /** The app on a fresh database (seeded from seed/songs.json at start), closed and dropped when the test ends. */

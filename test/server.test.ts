@@ -1,7 +1,6 @@
 import t from 'tap'
 import { freePort, startServer } from './run-script.ts'
-import { testDatabase } from './helper.ts'
-import { tcpProxy } from './tcp-proxy.ts'
+import { testDatabase, testDatabaseBehindProxy } from './helper.ts'
 
 t.test('npm start on an empty database serves the 11 seeded songs and stops cleanly on SIGTERM', async t => {
   const { url } = await testDatabase(t)
@@ -33,14 +32,10 @@ t.test('a bad setting stops the start with a message naming it', async t => {
 })
 
 t.test('SIGTERM during a slow request: the listener closes, the request completes, then the process exits 0', async t => {
-  const { url } = await testDatabase(t)
-  const target = /^mongodb:\/\/([^/:]+):(\d+)/.exec(url)
-  if (!target) throw new Error(`needs a plain mongodb://host:port URL, not ${url}`)
-  const proxy = await tcpProxy(target[1]!, Number(target[2]))
-  t.teardown(proxy.close)
+  const { url, proxy } = await testDatabaseBehindProxy(t)
   const port = await freePort()
   const server = await startServer({
-    MONGODB_URL: url.replace(target[0], `mongodb://127.0.0.1:${proxy.port}`),
+    MONGODB_URL: url,
     MONGODB_TIMEOUT_MS: '5000',
     PORT: String(port),
     LOG_LEVEL: 'info'

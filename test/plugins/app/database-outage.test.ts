@@ -1,16 +1,11 @@
 import t from 'tap'
 import { buildApp } from '../../../src/app.ts'
 import { loadConfig } from '../../../src/config.ts'
-import { json, testDatabase } from '../../helper.ts'
-import { tcpProxy } from '../../tcp-proxy.ts'
+import { json, testDatabaseBehindProxy } from '../../helper.ts'
 
 t.test('with the database cut away, routes and /ready answer 503 problems while /health stays 200, then all recover without a restart', async t => {
-  const { url } = await testDatabase(t)
-  const target = /^mongodb:\/\/([^/:]+):(\d+)/.exec(url)
-  if (!target) throw new Error(`needs a plain mongodb://host:port URL, not ${url}`)
-  const proxy = await tcpProxy(target[1]!, Number(target[2]))
-  t.teardown(proxy.close)
-  const app = await buildApp(loadConfig({ MONGODB_URL: url.replace(target[0], `mongodb://127.0.0.1:${proxy.port}`), MONGODB_TIMEOUT_MS: '1000', LOG_LEVEL: 'silent' }))
+  const { url, proxy } = await testDatabaseBehindProxy(t)
+  const app = await buildApp(loadConfig({ MONGODB_URL: url, MONGODB_TIMEOUT_MS: '1000', LOG_LEVEL: 'silent' }))
   t.teardown(() => app.close())
   t.equal((await app.inject('/songs/avg/difficulty')).statusCode, 200)
 

@@ -2,9 +2,8 @@ import { MongoServerSelectionError } from 'mongodb'
 import t from 'tap'
 import { buildApp } from '../../../src/app.ts'
 import { loadConfig } from '../../../src/config.ts'
-import { json, testDatabase } from '../../helper.ts'
+import { json, testDatabaseBehindProxy } from '../../helper.ts'
 import { freePort } from '../../run-script.ts'
-import { tcpProxy } from '../../tcp-proxy.ts'
 
 t.test('with nothing listening at MONGODB_URL, the start fails within MONGODB_TIMEOUT_MS', async t => {
   const config = loadConfig({ MONGODB_URL: `mongodb://127.0.0.1:${await freePort()}/songs`, MONGODB_TIMEOUT_MS: '300', LOG_LEVEL: 'silent' })
@@ -15,12 +14,8 @@ t.test('with nothing listening at MONGODB_URL, the start fails within MONGODB_TI
 })
 
 t.test('a database slower than MONGODB_TIMEOUT_MS gives a fast 503 problem, never a hanging request', async t => {
-  const { url } = await testDatabase(t)
-  const target = /^mongodb:\/\/([^/:]+):(\d+)/.exec(url)
-  if (!target) throw new Error(`needs a plain mongodb://host:port URL, not ${url}`)
-  const proxy = await tcpProxy(target[1]!, Number(target[2]))
-  t.teardown(proxy.close)
-  const app = await buildApp(loadConfig({ MONGODB_URL: url.replace(target[0], `mongodb://127.0.0.1:${proxy.port}`), MONGODB_TIMEOUT_MS: '500', LOG_LEVEL: 'silent' }))
+  const { url, proxy } = await testDatabaseBehindProxy(t)
+  const app = await buildApp(loadConfig({ MONGODB_URL: url, MONGODB_TIMEOUT_MS: '500', LOG_LEVEL: 'silent' }))
   t.teardown(() => app.close())
   t.equal((await app.inject('/songs/avg/difficulty')).statusCode, 200)
 
