@@ -7,7 +7,7 @@ import database from './plugins/app/database.ts'
 import drain from './plugins/app/drain.ts'
 import { methodNotAllowed } from './plugins/app/method-not-allowed.ts'
 import problems, { send, toProblem } from './plugins/app/problems.ts'
-import requestId, { requestIdOf } from './plugins/app/request-id.ts'
+import requestId, { REQUEST_ID_HEADER, requestIdOf } from './plugins/app/request-id.ts'
 import songsRepository from './plugins/app/songs-repository.ts'
 import metrics from './plugins/external/metrics.ts'
 import mongodb from './plugins/external/mongodb.ts'
@@ -31,7 +31,8 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     ajv: ajvOptions,
     // Fastify's factory type says it returns a bare Ajv compile function; it really takes the route definition.
     schemaController: { compilersFactory: { buildValidator: buildValidator as unknown as AjvCompiler.BuildCompilerFromPool } },
-    frameworkErrors: (error, _request, reply) => send(reply, toProblem(error)),
+    // Answered before any hook runs, so the request id is echoed here too.
+    frameworkErrors: (error, request, reply) => send(reply.header(REQUEST_ID_HEADER, request.id), toProblem(error)),
     // The id comes from a checked `x-request-id` or is made fresh; never taken from the header unchecked.
     requestIdHeader: false,
     genReqId: requestIdOf,

@@ -22,6 +22,9 @@ t.test('an incoming x-request-id is kept and echoed; without one, each request g
   const problem = await app.inject({ url: '/nothing', headers: { 'x-request-id': 'client-7' } })
   t.equal(problem.statusCode, 404)
   t.equal(problem.headers['x-request-id'], 'client-7', 'error answers carry the id too')
+  const malformed = await app.inject({ url: '/songs/avg/rating/%E0%A4%A', headers: { 'x-request-id': 'client-8' } })
+  t.equal(malformed.statusCode, 400)
+  t.equal(malformed.headers['x-request-id'], 'client-8', 'even those Fastify answers before any hook runs')
 })
 
 t.test('an incoming id that could smuggle junk into the logs is replaced, not trusted', async t => {
