@@ -62,10 +62,14 @@ export async function testDatabaseBehindProxy (t: Test) {
   return { ...database, url: database.url.replace(target[0], `mongodb://127.0.0.1:${proxy.port}`), proxy }
 }
 
-/** The app on a fresh database (seeded from seed/songs.json at start), closed and dropped when the test ends. */
+/**
+ * The app on a fresh database (seeded from seed/songs.json at start), closed and dropped when the test ends.
+ * Rate limiting and load shedding stay out of the way unless a test sets them: a busy test machine must not
+ * turn into 429s or 503s in tests about something else.
+ */
 export async function buildTestApp (t: Test, env: Record<string, string> = {}) {
   const database = await testDatabase(t)
-  const config: Config = loadConfig({ RATE_LIMIT_MAX: '100000', LOG_LEVEL: 'silent', ...env, MONGODB_URL: database.url })
+  const config: Config = loadConfig({ RATE_LIMIT_MAX: '100000', MAX_EVENT_LOOP_DELAY_MS: '60000', LOG_LEVEL: 'silent', ...env, MONGODB_URL: database.url })
   const app = await buildApp(config, { logger: { level: config.logLevel } })
   t.teardown(() => app.close())
   return Object.assign(app, { database })

@@ -10,7 +10,7 @@ t.test('with nothing listening at MONGODB_URL, the start fails within MONGODB_TI
   const started = Date.now()
   await t.rejects(buildApp(config), MongoServerSelectionError)
   const took = Date.now() - started
-  t.ok(took >= 300 && took < 2000, `gave up after ${took} ms`)
+  t.ok(took >= 300 && took < 5000, `gave up after ${took} ms, not the driver's default 30 s`)
 })
 
 t.test('a database slower than MONGODB_TIMEOUT_MS gives a fast 503 problem, never a hanging request', async t => {
@@ -27,7 +27,7 @@ t.test('a database slower than MONGODB_TIMEOUT_MS gives a fast 503 problem, neve
     t.equal(response.statusCode, 503, url)
     t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
     t.equal(json(response).code, 'DATABASE_UNAVAILABLE', url)
-    t.ok(took < 2000, `${url} answered in ${took} ms, not after the database's 3 s`)
+    t.ok(took < 2500, `${url} answered in ${took} ms, not after the database's 3 s`)
   }
   const metrics = (await app.inject('/metrics')).body
   t.match(metrics, /^mongodb_command_failures_total\{command="find"\} [1-9]/m, 'the timed-out commands are counted')
