@@ -14,4 +14,10 @@ COPY src ./src
 COPY seed ./seed
 USER node
 EXPOSE 3000
+# Liveness only (/health never touches the database); readiness (/ready) is the load balancer's check.
+# The image has no curl: Node's own fetch does the probe.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health`).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# SIGTERM starts the graceful close (in-flight requests finish, then MongoDB closes; 10 s at most).
+STOPSIGNAL SIGTERM
 CMD ["node", "src/server.ts"]

@@ -104,6 +104,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness
+         * @description Answers 200 while the process runs and its event loop turns; it does not touch the database, so a database outage never gets healthy instances restarted. For the container health check.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description Answers 200 when MongoDB answers a ping within `MONGODB_TIMEOUT_MS`, otherwise a 503 problem. For the load balancer's target health check: an instance that cannot reach the database gets no traffic.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -192,6 +232,18 @@ export interface components {
             lowest: number | null;
             highest: number | null;
             count: number;
+        };
+        /** @description The process is up and its event loop answers. */
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        /** @description The instance can serve requests: MongoDB answered a ping in time. */
+        Readiness: {
+            /** @enum {string} */
+            status: "ready";
+            /** @description How long the MongoDB ping took, in milliseconds. */
+            database_ms: number;
         };
     };
     responses: never;
@@ -310,7 +362,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is not answering (`DATABASE_UNAVAILABLE`); retry later. */
+            /** @description The database is not answering (`DATABASE_UNAVAILABLE`), or the server is overloaded (`OVERLOADED`, see `Retry-After`); retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -435,7 +487,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is not answering (`DATABASE_UNAVAILABLE`); retry later. */
+            /** @description The database is not answering (`DATABASE_UNAVAILABLE`), or the server is overloaded (`OVERLOADED`, see `Retry-After`); retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -548,7 +600,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is not answering (`DATABASE_UNAVAILABLE`); retry later. */
+            /** @description The database is not answering (`DATABASE_UNAVAILABLE`), or the server is overloaded (`OVERLOADED`, see `Retry-After`); retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -715,7 +767,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is not answering (`DATABASE_UNAVAILABLE`); retry later. */
+            /** @description The database is not answering (`DATABASE_UNAVAILABLE`), or the server is overloaded (`OVERLOADED`, see `Retry-After`); retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -848,7 +900,112 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is not answering (`DATABASE_UNAVAILABLE`); retry later. */
+            /** @description The database is not answering (`DATABASE_UNAVAILABLE`), or the server is overloaded (`OVERLOADED`, see `Retry-After`); retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:database-unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is not answering; try again shortly.",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is alive. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Unexpected failure (`INTERNAL_ERROR`); details are logged, never sent. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:internal-error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged.",
+                     *       "code": "INTERNAL_ERROR"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description MongoDB answered a ping. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ready",
+                     *       "database_ms": 1.4
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Unexpected failure (`INTERNAL_ERROR`); details are logged, never sent. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:internal-error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged.",
+                     *       "code": "INTERNAL_ERROR"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is not answering (`DATABASE_UNAVAILABLE`), or the server is overloaded (`OVERLOADED`, see `Retry-After`); retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -4,12 +4,17 @@ import type { Server } from 'node:http'
 import Fastify, { type FastifyHttpOptions } from 'fastify'
 import type { Config } from './config.ts'
 import database from './plugins/app/database.ts'
+import drain from './plugins/app/drain.ts'
 import { methodNotAllowed } from './plugins/app/method-not-allowed.ts'
 import problems, { send, toProblem } from './plugins/app/problems.ts'
+import requestId, { REQUEST_ID_HEADER, requestIdOf } from './plugins/app/request-id.ts'
 import songsRepository from './plugins/app/songs-repository.ts'
+import metrics from './plugins/external/metrics.ts'
 import mongodb from './plugins/external/mongodb.ts'
 import rateLimit from './plugins/external/rate-limit.ts'
 import swagger from './plugins/external/swagger.ts'
+import underPressure from './plugins/external/under-pressure.ts'
+import operations from './routes/operations/index.ts'
 import songs from './routes/songs/index.ts'
 import { ajvOptions, buildValidator } from './validator.ts'
 import { sharedSchemas } from './schemas/index.ts'
@@ -30,7 +35,13 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     ajv: ajvOptions,
     // Fastify's factory type says it returns a bare Ajv compile function; it really takes the route definition.
     schemaController: { compilersFactory: { buildValidator: buildValidator as unknown as AjvCompiler.BuildCompilerFromPool } },
-    frameworkErrors: (error, _request, reply) => send(reply, toProblem(error)),
+    // Answered before any hook runs, so the request id is echoed here too.
+    frameworkErrors: (error, request, reply) => send(reply.header(REQUEST_ID_HEADER, request.id), toProblem(error)),
+    // The id comes from a checked `x-request-id` or is made fresh; never taken from the header unchecked.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    // While draining, requests already on an open connection are served (with `Connection: close`), not refused.
+    return503OnClosing: false,
     ...options
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -39,6 +50,10 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
   fastify.decorate('config', config)
   for (const schema of sharedSchemas) fastify.addSchema(schema)
 
+  await fastify.register(requestId)
+  await fastify.register(drain)
+  await fastify.register(metrics)
+  await fastify.register(underPressure)
   await fastify.register(rateLimit)
   await fastify.register(problems)
   await fastify.register(swagger)
@@ -50,6 +65,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
 
   const answerOtherMethods = methodNotAllowed(fastify)
   await fastify.register(songs, { prefix: '/songs' })
+  await fastify.register(operations)
   answerOtherMethods()
 
   return fastify

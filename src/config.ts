@@ -8,7 +8,9 @@ const EnvSchema = Type.Object({
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(level => Type.Literal(level)), { default: 'info' }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 100 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1, default: 60_000 }),
-  SEED_FILE: Type.String({ minLength: 1, default: 'seed/songs.json' })
+  SEED_FILE: Type.String({ minLength: 1, default: 'seed/songs.json' }),
+  MONGODB_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 2000 }),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 1, default: 1000 })
 })
 
 export type Env = Static<typeof EnvSchema>
@@ -22,6 +24,8 @@ export interface Config {
   rateLimitMax: number
   rateLimitWindowMs: number
   seedFile: string
+  mongodbTimeoutMs: number
+  maxEventLoopDelayMs: number
 }
 
 /** The database named in the URL's path, or `songs` when the URL names none. */
@@ -41,6 +45,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL,
     rateLimitMax: values.RATE_LIMIT_MAX,
     rateLimitWindowMs: values.RATE_LIMIT_WINDOW_MS,
-    seedFile: values.SEED_FILE
+    seedFile: values.SEED_FILE,
+    mongodbTimeoutMs: values.MONGODB_TIMEOUT_MS,
+    maxEventLoopDelayMs: values.MAX_EVENT_LOOP_DELAY_MS
   }
 }

@@ -8,6 +8,8 @@ t.test('defaults give a local server on port 3000 and the songs database', async
   t.equal(config.port, 3000)
   t.equal(config.rateLimitMax, 100)
   t.equal(config.rateLimitWindowMs, 60000)
+  t.equal(config.mongodbTimeoutMs, 2000)
+  t.equal(config.maxEventLoopDelayMs, 1000)
 })
 
 t.test('values come from the environment, numbers parsed', async t => {
@@ -24,6 +26,8 @@ t.test('a bad value stops the start with a message naming it', async t => {
   t.throws(() => loadConfig({ RATE_LIMIT_MAX: '0' }), /RATE_LIMIT_MAX must be >= 1/)
   t.throws(() => loadConfig({ MONGODB_URL: 'postgres://x' }), /MONGODB_URL must match pattern/)
   t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/)
+  t.throws(() => loadConfig({ MONGODB_TIMEOUT_MS: '0' }), /MONGODB_TIMEOUT_MS must be >= 1/)
+  t.throws(() => loadConfig({ MAX_EVENT_LOOP_DELAY_MS: 'soon' }), /MAX_EVENT_LOOP_DELAY_MS must be integer/)
 })
 
 t.test('databaseNameOf reads the path of plain and SRV URLs', async t => {

@@ -52,10 +52,24 @@ export async function testDatabase (t: Test): Promise<{ url: string, db: Db, col
   return { url, db, collections: collections(db) }
 }
 
-/** The app on a fresh database (seeded from seed/songs.json at start), closed and dropped when the test ends. */
+/** A fresh database reached through a TCP proxy the test controls (cut, restore, latency); `url` goes through it. */
+export async function testDatabaseBehindProxy (t: Test) {
+  const database = await testDatabase(t)
+  const target = /^mongodb:\/\/([^/:]+):(\d+)/.exec(database.url)
+  if (!target) throw new Error(`needs a plain mongodb://host:port URL, not ${database.url}`)
+  const proxy = await tcpProxy(target[1]!, Number(target[2]))
+  t.teardown(proxy.close)
+  return { ...database, url: database.url.replace(target[0], `mongodb://127.0.0.1:${proxy.port}`), proxy }
+}
+
+/**
+ * The app on a fresh database (seeded from seed/songs.json at start), closed and dropped when the test ends.
+ * Rate limiting and load shedding stay out of the way unless a test sets them: a busy test machine must not
+ * turn into 429s or 503s in tests about something else.
+ */
 export async function buildTestApp (t: Test, env: Record<string, string> = {}) {
   const database = await testDatabase(t)
-  const config: Config = loadConfig({ RATE_LIMIT_MAX: '100000', LOG_LEVEL: 'silent', ...env, MONGODB_URL: database.url })
+  const config: Config = loadConfig({ RATE_LIMIT_MAX: '100000', MAX_EVENT_LOOP_DELAY_MS: '60000', LOG_LEVEL: 'silent', ...env, MONGODB_URL: database.url })
   const app = await buildApp(config, { logger: { level: config.logLevel } })
   t.teardown(() => app.close())
   return Object.assign(app, { database })
@@ -64,13 +78,9 @@ export async function buildTestApp (t: Test, env: Record<string, string> = {}) {
 export type TestApp = Awaited<ReturnType<typeof buildTestApp>>
 
 /** The app on a fresh database that it reaches through a TCP proxy the test can cut and restore. */
-export async function buildAppBehindProxy (t: Test) {
-  const { url } = await testDatabase(t)
-  const target = /^mongodb:\/\/([^/:]+):(\d+)/.exec(url)
-  if (!target) throw new Error(`needs a plain mongodb://host:port URL, not ${url}`)
-  const proxy = await tcpProxy(target[1]!, Number(target[2]))
-  t.teardown(proxy.close)
-  const app = await buildApp(loadConfig({ MONGODB_URL: url.replace(target[0], `mongodb://127.0.0.1:${proxy.port}`), LOG_LEVEL: 'silent' }))
+export async function buildAppBehindProxy (t: Test, env: Record<string, string> = {}) {
+  const { url, proxy } = await testDatabaseBehindProxy(t)
+  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ...env, MONGODB_URL: url }))
   t.teardown(() => app.close())
   return { app, proxy }
 }

@@ -1,6 +1,7 @@
+import { Health, Readiness } from './operations.ts'
 import { FieldError, Problem } from './problem.ts'
 import { RatingInput, RatingSummary } from './ratings.ts'
 import { DifficultyAverage, Song, SongPage } from './songs.ts'
 
 /** Schemas registered with `addSchema`: routes `$ref` them and the OpenAPI document lists them as components. */
-export const sharedSchemas = [FieldError, Problem, Song, SongPage, DifficultyAverage, RatingInput, RatingSummary]
+export const sharedSchemas = [FieldError, Problem, Song, SongPage, DifficultyAverage, RatingInput, RatingSummary, Health, Readiness]

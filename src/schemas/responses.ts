@@ -1,5 +1,5 @@
 import type { Static, TSchema } from 'typebox'
-import type { FieldError } from '../lib/problem.ts'
+import type { FieldError, Problem as ProblemBody } from '../lib/problem.ts'
 import { validationFailed } from '../plugins/app/problems.ts'
 import { problemExamples } from './examples.ts'
 import { Problem } from './problem.ts'
@@ -12,7 +12,7 @@ const PROBLEM_DESCRIPTIONS = {
   415: 'The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`).',
   429: 'Too many requests from this client (`RATE_LIMITED`); see `Retry-After`.',
   500: 'Unexpected failure (`INTERNAL_ERROR`); details are logged, never sent.',
-  503: 'The database is not answering (`DATABASE_UNAVAILABLE`); retry later.'
+  503: 'The database is not answering (`DATABASE_UNAVAILABLE`), or the server is overloaded (`OVERLOADED`, see `Retry-After`); retry later.'
 } as const
 
 type ProblemStatus = Exclude<keyof typeof PROBLEM_DESCRIPTIONS, 400>
@@ -24,16 +24,23 @@ export function jsonResponse<T extends TSchema> (description: string, schema: T,
   return { description, content: { 'application/json': { schema: ref(schema), example } } }
 }
 
+function problemResponse (status: keyof typeof PROBLEM_DESCRIPTIONS, example: ProblemBody) {
+  return {
+    description: PROBLEM_DESCRIPTIONS[status],
+    ...(status === 429 ? { headers: RETRY_AFTER } : {}),
+    content: { 'application/problem+json': { schema: ref(Problem), example } }
+  }
+}
+
+/** problem+json responses for exactly the given statuses (routes outside the API proper: probes). */
+export function problemResponsesOnly (...statuses: ProblemStatus[]) {
+  return Object.fromEntries(statuses.map(status => [status, problemResponse(status, problemExamples[status])]))
+}
+
 /**
  * problem+json responses: a 400 whose example is `invalid`, the given statuses, and those every route can
  * return (429, 500, 503).
  */
 export function problemResponses (invalid: FieldError, ...statuses: ProblemStatus[]) {
-  const examples = { 400: validationFailed([invalid]), ...problemExamples }
-  const all = [400, ...statuses, 429, 500, 503] as const
-  return Object.fromEntries(all.map(status => [status, {
-    description: PROBLEM_DESCRIPTIONS[status],
-    ...(status === 429 ? { headers: RETRY_AFTER } : {}),
-    content: { 'application/problem+json': { schema: ref(Problem), example: examples[status] } }
-  }]))
+  return { 400: problemResponse(400, validationFailed([invalid])), ...problemResponsesOnly(...statuses, 429, 500, 503) }
 }

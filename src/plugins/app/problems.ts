@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
-import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb'
+import { MongoNetworkError, MongoOperationTimeoutError, MongoServerError, MongoServerSelectionError } from 'mongodb'
 import { problem, ProblemError, type FieldError, type Problem } from '../../lib/problem.ts'
 
 // Fastify's own client errors, with the stable codes and fixed wording this API promises.
@@ -10,7 +10,8 @@ export const FRAMEWORK_PROBLEMS: Record<string, [code: string, detail: string]> 
   FST_ERR_CTP_EMPTY_JSON_BODY: ['MALFORMED_JSON', 'The request body is empty; send a JSON object.'],
   FST_ERR_CTP_INVALID_JSON_BODY: ['MALFORMED_JSON', 'The request body is not valid JSON.'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['BAD_REQUEST', 'The Content-Length header does not match the body.'],
-  FST_ERR_BAD_URL: ['MALFORMED_URL', 'The request URL is not valid.']
+  FST_ERR_BAD_URL: ['MALFORMED_URL', 'The request URL is not valid.'],
+  FST_UNDER_PRESSURE: ['OVERLOADED', 'The server is overloaded; retry after the time in Retry-After.']
 }
 
 // MongoDB's code for an operation that ran out of its maxTimeMS.
@@ -39,6 +40,13 @@ export function validationFailed (errors: FieldError[]): Problem {
   return problem(400, 'VALIDATION_FAILED', `Invalid request: ${errors.map(e => `${e.field} ${e.message}`).join('; ')}.`, errors)
 }
 
+/** The database could not be reached, or did not answer, within `MONGODB_TIMEOUT_MS`. */
+function isDatabaseUnavailable (error: Error): boolean {
+  return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError ||
+    error instanceof MongoOperationTimeoutError || error.name === 'MongoWaitQueueTimeoutError' ||
+    (error instanceof MongoServerError && Number(error.code) === MAX_TIME_EXPIRED)
+}
+
 /** Maps any error to the problem it is for the client; what the client must not see is only logged. */
 export function toProblem (error: FastifyError): Problem {
   if (error instanceof ProblemError) return error.problem
@@ -48,10 +56,7 @@ export function toProblem (error: FastifyError): Problem {
   const known = FRAMEWORK_PROBLEMS[error.code]
   if (known) return problem(error.statusCode ?? 400, ...known)
   if (error instanceof SyntaxError && error.statusCode === 400) return problem(400, ...FRAMEWORK_PROBLEMS.FST_ERR_CTP_INVALID_JSON_BODY!)
-  if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError ||
-      (error instanceof MongoServerError && Number(error.code) === MAX_TIME_EXPIRED)) {
-    return DATABASE_UNAVAILABLE
-  }
+  if (isDatabaseUnavailable(error)) return DATABASE_UNAVAILABLE
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) return problem(status, 'BAD_REQUEST', 'The request could not be processed.')
   return INTERNAL_ERROR

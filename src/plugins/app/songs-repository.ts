@@ -26,12 +26,15 @@ function toSummary (songId: ObjectId, stats: RatingSummaryDocument | null): Stat
   return { song_id: songId.toHexString(), average: stats.sum / stats.count, lowest: stats.min, highest: stats.max, count: stats.count }
 }
 
-/** Every MongoDB query the routes make; each is an index range scan or a point read by `_id`. */
-export function songsRepository ({ songs, ratings, ratingSummaries, levelStats }: Collections) {
+/**
+ * Every MongoDB query the routes make; each is an index range scan or a point read by `_id`. Reads and the summary
+ * update carry `maxTimeMS`, so the server gives up on work whose answer nobody waits for any more.
+ */
+export function songsRepository ({ songs, ratings, ratingSummaries, levelStats }: Collections, maxTimeMS: number) {
   // Pages follow `_id` order through an `_id` range, never skip: a deep page costs what the first costs.
   async function page (filter: Filter<SongDocument>, limit: number, after: ObjectId | undefined): Promise<Static<typeof SongPage>> {
     const docs = await songs
-      .find(after ? { ...filter, _id: { $gt: after } } : filter, { projection: SONG_FIELDS })
+      .find(after ? { ...filter, _id: { $gt: after } } : filter, { projection: SONG_FIELDS, maxTimeMS })
       .sort({ _id: 1 })
       .limit(limit + 1)
       .toArray()
@@ -42,7 +45,7 @@ export function songsRepository ({ songs, ratings, ratingSummaries, levelStats }
   }
 
   async function exists (songId: ObjectId): Promise<boolean> {
-    return await songs.findOne({ _id: songId }, { projection: { _id: 1 } }) !== null
+    return await songs.findOne({ _id: songId }, { projection: { _id: 1 }, maxTimeMS }) !== null
   }
 
   return {
@@ -56,7 +59,7 @@ export function songsRepository ({ songs, ratings, ratingSummaries, levelStats }
     },
 
     async averageDifficulty (level?: number): Promise<Static<typeof DifficultyAverage>> {
-      const stats = await levelStats.find(level === undefined ? {} : { _id: level }).toArray()
+      const stats = await levelStats.find(level === undefined ? {} : { _id: level }, { maxTimeMS }).toArray()
       const count = stats.reduce((total, s) => total + s.count, 0)
       const sum = stats.reduce((total, s) => total + s.sum, 0)
       return { average_difficulty: count === 0 ? null : sum / count, songs: count, level: level ?? null }
@@ -64,7 +67,7 @@ export function songsRepository ({ songs, ratings, ratingSummaries, levelStats }
 
     /** One read by `_id`; a second one, to tell "no ratings yet" from "no such song", only when it finds nothing. */
     async ratingSummary (songId: ObjectId) {
-      const summary = await ratingSummaries.findOne({ _id: songId })
+      const summary = await ratingSummaries.findOne({ _id: songId }, { maxTimeMS })
       if (summary || await exists(songId)) return toSummary(songId, summary)
       return null
     },
@@ -80,7 +83,7 @@ export function songsRepository ({ songs, ratings, ratingSummaries, levelStats }
       const foldIn = () => ratingSummaries.findOneAndUpdate(
         { _id: songId },
         { $inc: { count: 1, sum: rating }, $min: { min: rating }, $max: { max: rating } },
-        { upsert: true, returnDocument: 'after' }
+        { upsert: true, returnDocument: 'after', maxTimeMS }
       )
       // Two first ratings at once can both try to insert the summary; the loser finds it there and updates it.
       // MongoDB retries such an upsert itself; other MongoDB-wire servers (FerretDB) report the duplicate key.
@@ -94,5 +97,5 @@ export function songsRepository ({ songs, ratings, ratingSummaries, levelStats }
 }
 
 export default fp(async function songsRepositoryPlugin (fastify) {
-  fastify.decorate('songsRepository', songsRepository(fastify.collections))
+  fastify.decorate('songsRepository', songsRepository(fastify.collections, fastify.config.mongodbTimeoutMs))
 }, { name: 'songs-repository', dependencies: ['database'] })

@@ -1,13 +1,22 @@
 import fastifyMongodb from '@fastify/mongodb'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { MongoClient } from 'mongodb'
+import { observeMongoClient } from '../../lib/mongodb-metrics.ts'
 
 export default fp(async function mongodb (fastify: FastifyInstance) {
-  await fastify.register(fastifyMongodb, {
-    url: fastify.config.mongodbUrl,
-    database: fastify.config.databaseName,
-    // Fail fast when the database is away: a quick 503 beats a request that hangs.
-    serverSelectionTimeoutMS: 5000,
-    forceClose: true
+  const timeout = fastify.config.mongodbTimeoutMs
+  // A slow or absent database must give a quick 503, never a request that hangs: every wait is bounded. Server-side
+  // work is bounded too, by the `maxTimeMS` the repository passes with each query.
+  const client = new MongoClient(fastify.config.mongodbUrl, {
+    serverSelectionTimeoutMS: timeout,
+    connectTimeoutMS: timeout,
+    socketTimeoutMS: timeout,
+    waitQueueTimeoutMS: timeout,
+    monitorCommands: true
   })
-}, { name: 'mongodb' })
+  observeMongoClient(client, [fastify.metricsRegistry])
+  await client.connect()
+  fastify.addHook('onClose', () => client.close(true))
+  await fastify.register(fastifyMongodb, { client, database: fastify.config.databaseName })
+}, { name: 'mongodb', dependencies: ['metrics'] })

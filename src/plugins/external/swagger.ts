@@ -34,7 +34,8 @@ export default fp(async function swagger (fastify: FastifyInstance) {
       security: [],
       tags: [
         { name: 'songs', description: 'The catalog' },
-        { name: 'ratings', description: 'Song ratings' }
+        { name: 'ratings', description: 'Song ratings' },
+        { name: 'operations', description: 'Liveness and readiness probes' }
       ]
     },
     // `GET /songs` is registered as `/` under the `/songs` prefix; document it without the trailing slash.
