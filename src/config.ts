@@ -8,7 +8,10 @@ const EnvSchema = Type.Object({
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(level => Type.Literal(level)), { default: 'info' }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 100 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1, default: 60_000 }),
-  SEED_FILE: Type.String({ minLength: 1, default: 'seed/songs.json' })
+  SEED_FILE: Type.String({ minLength: 1, default: 'seed/songs.json' }),
+  IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 1, default: 86_400 }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  CORS_ORIGINS: Type.String({ default: '' })
 })
 
 export type Env = Static<typeof EnvSchema>
@@ -22,6 +25,11 @@ export interface Config {
   rateLimitMax: number
   rateLimitWindowMs: number
   seedFile: string
+  idempotencyTtlSeconds: number
+  /** Shared rate-limit counters; in-memory per instance when unset. */
+  redisUrl: string | undefined
+  /** Origins allowed cross-origin access; none when empty. */
+  corsOrigins: string[]
 }
 
 /** The database named in the URL's path, or `songs` when the URL names none. */
@@ -41,6 +49,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL,
     rateLimitMax: values.RATE_LIMIT_MAX,
     rateLimitWindowMs: values.RATE_LIMIT_WINDOW_MS,
-    seedFile: values.SEED_FILE
+    seedFile: values.SEED_FILE,
+    idempotencyTtlSeconds: values.IDEMPOTENCY_TTL_SECONDS,
+    redisUrl: values.REDIS_URL,
+    corsOrigins: values.CORS_ORIGINS.split(',').map(origin => origin.trim()).filter(origin => origin.length > 0)
   }
 }

@@ -4,8 +4,10 @@ import { ref } from './ref.ts'
 const PROBLEM_DESCRIPTIONS = {
   400: 'Invalid parameters or body; `errors` lists each failing field.',
   404: 'No such song.',
+  409: 'Another request is taking over this expired `Idempotency-Key` right now; retry shortly.',
   413: 'The body is larger than the API accepts.',
   415: 'The body is not `application/json`.',
+  422: 'The `Idempotency-Key` was already used with another request body.',
   429: 'Too many requests from this client; see `Retry-After`.',
   500: 'Unexpected failure; details are logged, never sent.',
   503: 'The database is not answering; retry later.'
