@@ -5,8 +5,10 @@ import Fastify, { type FastifyHttpOptions } from 'fastify'
 import type { Config } from './config.ts'
 import database from './plugins/app/database.ts'
 import { methodNotAllowed } from './plugins/app/method-not-allowed.ts'
-import problems, { send, toProblem } from './plugins/app/problems.ts'
+import problems, { clientError, send, toProblem } from './plugins/app/problems.ts'
 import songsRepository from './plugins/app/songs-repository.ts'
+import cors from './plugins/external/cors.ts'
+import helmet from './plugins/external/helmet.ts'
 import mongodb from './plugins/external/mongodb.ts'
 import rateLimit from './plugins/external/rate-limit.ts'
 import swagger from './plugins/external/swagger.ts'
@@ -27,6 +29,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     // Fastify's factory type says it returns a bare Ajv compile function; it really takes the route definition.
     schemaController: { compilersFactory: { buildValidator: buildValidator as unknown as AjvCompiler.BuildCompilerFromPool } },
     frameworkErrors: (error, _request, reply) => send(reply, toProblem(error)),
+    clientErrorHandler: clientError,
     ...options
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -35,6 +38,8 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
   fastify.decorate('config', config)
   for (const schema of sharedSchemas) fastify.addSchema(schema)
 
+  await fastify.register(helmet)
+  await fastify.register(cors)
   await fastify.register(rateLimit)
   await fastify.register(problems)
   await fastify.register(swagger)

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb'
 import { problem, ProblemError, type FieldError, type Problem } from '../../lib/problem.ts'
@@ -49,6 +50,30 @@ export function toProblem (error: FastifyError): Problem {
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) return problem(status, 'BAD_REQUEST', 'The request could not be processed.')
   return problem(500, 'INTERNAL_ERROR', 'Something went wrong on our side; it has been logged.')
+}
+
+// Node's parser errors for requests too malformed to reach Fastify's routing; anything else is a 400.
+const CLIENT_ERRORS: Record<string, [status: number, code: string, detail: string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'The request headers are larger than this API accepts.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request took too long to arrive.']
+}
+
+/**
+ * Answers a request Node's HTTP parser rejected (bad request line, oversized headers, …) on the raw socket,
+ * with a problem like every other error, then closes the connection.
+ */
+export function clientError (error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return
+  const body = problem(...(CLIENT_ERRORS[error.code ?? ''] ?? [400, 'MALFORMED_REQUEST', 'The request is not valid HTTP.']))
+  const text = JSON.stringify(body)
+  socket.end([
+    `HTTP/1.1 ${body.status} ${body.title}`,
+    'Content-Type: application/problem+json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(text)}`,
+    'Connection: close',
+    '',
+    text
+  ].join('\r\n'))
 }
 
 /** Every non-2xx answer, from handlers, Fastify itself or unknown routes, is application/problem+json. */
