@@ -132,9 +132,9 @@ function hostileRequests (songId: string): Case[] {
     ['header without colon', 'GET /songs HTTP/1.1\r\nHost: x\r\nbroken header\r\n\r\n'],
     ['NUL in header value', 'GET /songs HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n'],
     ['oversized header', `GET /songs HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`],
-    ['two content lengths', `POST /songs/rating HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`],
-    ['bad content length', `POST /songs/rating HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -5\r\n\r\n{}`],
-    ['bad chunked body', `POST /songs/rating HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n`]
+    ['two content lengths', 'POST /songs/rating HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}'],
+    ['bad content length', 'POST /songs/rating HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -5\r\n\r\n{}'],
+    ['bad chunked body', 'POST /songs/rating HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n']
   ]
 }
 
