@@ -4,6 +4,7 @@ import type { Server } from 'node:http'
 import Fastify, { type FastifyHttpOptions } from 'fastify'
 import type { Config } from './config.ts'
 import database from './plugins/app/database.ts'
+import databaseWatchdog from './plugins/app/database-watchdog.ts'
 import { methodNotAllowed } from './plugins/app/method-not-allowed.ts'
 import problems, { clientError, send, toProblem } from './plugins/app/problems.ts'
 import songsRepository from './plugins/app/songs-repository.ts'
@@ -44,6 +45,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
   await fastify.register(problems)
   await fastify.register(swagger)
   await fastify.register(mongodb)
+  await fastify.register(databaseWatchdog)
   await fastify.register(database, { seedFile: config.seedFile })
   await fastify.register(songsRepository)
 

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
-import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb'
+import { MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb'
 import { problem, ProblemError, type FieldError, type Problem } from '../../lib/problem.ts'
 
 // Fastify's own client errors, with the stable codes and fixed wording this API promises.
@@ -43,7 +43,9 @@ export function toProblem (error: FastifyError): Problem {
   const known = FRAMEWORK_PROBLEMS[error.code]
   if (known) return problem(error.statusCode ?? 400, ...known)
   if (error instanceof SyntaxError && error.statusCode === 400) return problem(400, ...FRAMEWORK_PROBLEMS.FST_ERR_CTP_INVALID_JSON_BODY!)
+  // A closed or not yet connected client is the watchdog reconnecting (or the server shutting down).
   if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError ||
+      error instanceof MongoTopologyClosedError || error instanceof MongoNotConnectedError ||
       (error instanceof MongoServerError && Number(error.code) === MAX_TIME_EXPIRED)) {
     return problem(503, 'DATABASE_UNAVAILABLE', 'The database is not answering; try again shortly.')
   }

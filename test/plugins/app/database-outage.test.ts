@@ -1,32 +1,105 @@
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { buildApp } from '../../../src/app.ts'
 import { loadConfig } from '../../../src/config.ts'
+import { reconcileRatings } from '../../../src/db/reconcile-ratings.ts'
 import { json, testDatabase } from '../../helper.ts'
 import { tcpProxy } from '../../tcp-proxy.ts'
 
-t.test('with the database cut away, routes answer 503 problems, then recover without a restart', async t => {
-  const { url } = await testDatabase(t)
+// The driver's serverSelectionTimeoutMS (src/plugins/external/mongodb.ts): how long a request waits for the database.
+const DATABASE_TIMEOUT_MS = 5000
+const OUTAGES = 2
+
+interface Acknowledged { songId: string, rating: number }
+
+t.test('with the database cut away mid-run, every route answers 503 problems in time, then recovers; no acknowledged rating is lost', async t => {
+  const { url, collections } = await testDatabase(t)
   const target = /^mongodb:\/\/([^/:]+):(\d+)/.exec(url)
   if (!target) throw new Error(`needs a plain mongodb://host:port URL, not ${url}`)
   const proxy = await tcpProxy(target[1]!, Number(target[2]))
   t.teardown(proxy.close)
-  const app = await buildApp(loadConfig({ MONGODB_URL: url.replace(target[0], `mongodb://127.0.0.1:${proxy.port}`), LOG_LEVEL: 'silent' }))
+  const app = await buildApp(loadConfig({ MONGODB_URL: url.replace(target[0], `mongodb://127.0.0.1:${proxy.port}`), LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '100000' }))
   t.teardown(() => app.close())
-  t.equal((await app.inject('/songs/avg/difficulty')).statusCode, 200)
+  const songIds: string[] = json(await app.inject('/songs?limit=3')).items.map((song: { id: string }) => song.id)
 
-  proxy.cut()
-  const started = Date.now()
-  const down = await app.inject('/songs/avg/difficulty')
-  t.equal(down.statusCode, 503)
-  t.equal(down.headers['content-type'], 'application/problem+json; charset=utf-8')
-  t.match(json(down), { status: 503, code: 'DATABASE_UNAVAILABLE', detail: 'The database is not answering; try again shortly.' })
-  t.ok(Date.now() - started < 15_000, `answered in ${Date.now() - started} ms, not a hang`)
-
-  proxy.restore()
-  let status = 0
-  for (let attempt = 0; attempt < 40 && status !== 200; attempt++) {
-    status = (await app.inject('/songs/avg/difficulty')).statusCode
-    if (status !== 200) await new Promise(resolve => setTimeout(resolve, 250))
+  // Clients rate songs throughout, each retrying a failed rating with its Idempotency-Key until it is acknowledged.
+  const acknowledged = new Map<string, Acknowledged>()
+  const answered = new Map<number, number>()
+  let rating = true
+  const client = async (n: number) => {
+    for (let i = 0; rating; i++) {
+      const request = { songId: songIds[(n + i) % songIds.length]!, rating: 1 + ((n * 7 + i) % 5) }
+      const key = randomUUID()
+      for (;;) {
+        const response = await app.inject({ method: 'POST', url: '/songs/rating', headers: { 'idempotency-key': key }, payload: { song_id: request.songId, rating: request.rating } })
+        answered.set(response.statusCode, (answered.get(response.statusCode) ?? 0) + 1)
+        if (response.statusCode === 201) break
+        if (response.statusCode !== 503) throw new Error(`rating answered ${response.statusCode}: ${response.body}`)
+        await sleep(100)
+      }
+      acknowledged.set(key, request)
+    }
   }
-  t.equal(status, 200, 'back to 200 once the database is reachable')
+  const clients = Promise.all([0, 1, 2, 3].map(client))
+
+  const routes = [
+    { method: 'GET' as const, url: '/songs' },
+    { method: 'GET' as const, url: '/songs/search?message=the' },
+    { method: 'GET' as const, url: '/songs/avg/difficulty' },
+    { method: 'GET' as const, url: '/songs/avg/difficulty?level=13' },
+    { method: 'GET' as const, url: `/songs/avg/rating/${songIds[0]}` },
+    { method: 'POST' as const, url: '/songs/rating', payload: { song_id: songIds[1], rating: 3 } }
+  ]
+  for (let outage = 1; outage <= OUTAGES; outage++) {
+    await sleep(1000)
+    proxy.cut()
+    t.comment(`outage ${outage}: database cut with ${acknowledged.size} ratings acknowledged so far`)
+    const answers = await Promise.all(routes.map(async route => {
+      const started = Date.now()
+      return { route, response: await app.inject(route), ms: Date.now() - started }
+    }))
+    for (const { route, response, ms } of answers) {
+      const label = `outage ${outage}: ${route.method} ${route.url}`
+      t.equal(response.statusCode, 503, label)
+      t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8', label)
+      t.match(json(response), { status: 503, code: 'DATABASE_UNAVAILABLE', detail: 'The database is not answering; try again shortly.' }, label)
+      t.ok(ms < DATABASE_TIMEOUT_MS + 2000, `${label}: answered in ${ms} ms, within the ${DATABASE_TIMEOUT_MS} ms timeout`)
+    }
+    t.comment('readiness is seen through the routes here: no /ready route on this branch')
+
+    proxy.restore()
+    const restored = Date.now()
+    let statuses: number[] = []
+    while (Date.now() - restored < 20_000) {
+      statuses = (await Promise.all(routes.slice(0, 5).map(route => app.inject(route)))).map(response => response.statusCode)
+      if (statuses.every(status => status === 200)) break
+      await sleep(250)
+    }
+    t.same(statuses, [200, 200, 200, 200, 200], `outage ${outage}: every route back to 200 ${Date.now() - restored} ms after the database returned, without a restart`)
+  }
+  await sleep(500)
+  rating = false
+  await clients
+  t.notOk(answered.has(500), 'no 500 at any time')
+  t.comment(`rating answers: ${[...answered].map(([status, n]) => `${status}×${n}`).join(', ')}`)
+
+  const stored = await collections.ratings.find().toArray()
+  const keys = await collections.idempotencyKeys.find().toArray()
+  const storedIds = new Set(stored.map(r => r._id.toHexString()))
+  const ackedRatingIds = keys.filter(k => acknowledged.has(k._id)).map(k => k.rating_id.toHexString())
+  t.equal(ackedRatingIds.length, acknowledged.size, 'every acknowledged key is recorded')
+  t.ok(ackedRatingIds.every(id => storedIds.has(id)), `all ${acknowledged.size} acknowledged ratings are stored`)
+  const extra = stored.length - acknowledged.size - OUTAGES
+  t.ok(extra <= 0, `${stored.length} stored for ${acknowledged.size} acknowledged (+ up to ${OUTAGES} unkeyed posts made during the outages): nothing counted twice`)
+
+  await reconcileRatings(collections)
+  for (const songId of songIds) {
+    const own = stored.filter(r => r.song_id.toHexString() === songId).map(r => r.rating)
+    const expected = own.length === 0
+      ? { song_id: songId, average: null, lowest: null, highest: null, count: 0 }
+      : { song_id: songId, average: own.reduce((a, b) => a + b, 0) / own.length, lowest: Math.min(...own), highest: Math.max(...own), count: own.length }
+    t.same(json(await app.inject(`/songs/avg/rating/${songId}`)), expected, `after ratings:reconcile the summary of ${songId} equals its ${own.length} stored ratings`)
+  }
+  t.comment(`figures: ${OUTAGES} outages, ${acknowledged.size} ratings acknowledged, ${acknowledged.size} stored, lost: 0`)
 })
