@@ -26,9 +26,9 @@ t.test('with the database cut away mid-run, every route answers 503 problems in 
   // Clients rate songs throughout, each retrying a failed rating with its Idempotency-Key until it is acknowledged.
   const acknowledged = new Map<string, Acknowledged>()
   const answered = new Map<number, number>()
-  let rating = true
+  const run = { rating: true }
   const client = async (n: number) => {
-    for (let i = 0; rating; i++) {
+    for (let i = 0; run.rating; i++) {
       const request = { songId: songIds[(n + i) % songIds.length]!, rating: 1 + ((n * 7 + i) % 5) }
       const key = randomUUID()
       for (;;) {
@@ -79,7 +79,7 @@ t.test('with the database cut away mid-run, every route answers 503 problems in 
     t.same(statuses, [200, 200, 200, 200, 200], `outage ${outage}: every route back to 200 ${Date.now() - restored} ms after the database returned, without a restart`)
   }
   await sleep(500)
-  rating = false
+  run.rating = false
   await clients
   t.notOk(answered.has(500), 'no 500 at any time')
   t.comment(`rating answers: ${[...answered].map(([status, n]) => `${status}×${n}`).join(', ')}`)
