@@ -13,6 +13,12 @@ const EXPIRES_INDEX = 'created_at_ttl'
 // How long a retry that lost the race waits for the first request's answer, and how often it looks.
 const RESPONSE_WAIT_MS = 5000
 const RESPONSE_POLL_MS = 20
+/** A request that claimed a key and has not answered after this long has crashed. */
+export const CRASHED_AFTER_MS = 60_000
+
+export function idempotencyKeyBusy (): ProblemError {
+  return new ProblemError(409, 'IDEMPOTENCY_KEY_BUSY', 'A request with this Idempotency-Key is still being processed; retry shortly.')
+}
 
 export function isDuplicateKey (error: unknown): boolean {
   return error instanceof MongoServerError && error.code === DUPLICATE_KEY
@@ -70,7 +76,7 @@ export async function claimKey (keys: Keys, key: string, request: string, ttlMs:
   }
   // Expired (or removed just now): take the key over, once; a racer that takes it first wins and is returned.
   if (earlier) await keys.deleteOne({ _id: key, created_at: earlier.created_at })
-  if (!reclaim) throw new ProblemError(409, 'IDEMPOTENCY_KEY_BUSY', 'This Idempotency-Key is being used by another request; retry shortly.')
+  if (!reclaim) throw idempotencyKeyBusy()
   return claimKey(keys, key, request, ttlMs, false)
 }
 

@@ -4,7 +4,7 @@ import { ref } from './ref.ts'
 const PROBLEM_DESCRIPTIONS = {
   400: 'Invalid parameters or body; `errors` lists each failing field.',
   404: 'No such song.',
-  409: 'Another request is taking over this expired `Idempotency-Key` right now; retry shortly.',
+  409: 'A request with this `Idempotency-Key` is still being processed; retry shortly.',
   413: 'The body is larger than the API accepts.',
   415: 'The body is not `application/json`.',
   422: 'The `Idempotency-Key` was already used with another request body.',

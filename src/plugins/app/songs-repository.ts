@@ -5,7 +5,7 @@ import { type Collections, type RatingSummaryDocument, type SongDocument } from 
 import type { RatingSummary } from '../../schemas/ratings.ts'
 import type { DifficultyAverage, Song, SongPage } from '../../schemas/songs.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
-import { awaitResponse, claimKey, fingerprint, isDuplicateKey, recordResponse } from '../../db/idempotency-keys.ts'
+import { awaitResponse, claimKey, CRASHED_AFTER_MS, fingerprint, idempotencyKeyBusy, isDuplicateKey, recordResponse } from '../../db/idempotency-keys.ts'
 
 export type SongsRepository = ReturnType<typeof songsRepository>
 
@@ -113,9 +113,14 @@ export function songsRepository ({ songs, ratings, ratingSummaries, levelStats, 
         await recordResponse(idempotencyKeys, idempotencyKey, summary)
         return summary
       }
-      // Another request with this key stored the rating: answer what it answered (or, had it crashed, the summary now).
-      return (await awaitResponse(idempotencyKeys, idempotencyKey) as Summary | undefined) ??
-        toSummary(songId, await ratingSummaries.findOne({ _id: songId }))
+      // Another request with this key stored the rating: answer what it answered. Still none after the wait: if it is
+      // young, that request is slow and this retry is told to come back; if old, it crashed, and the summary now is
+      // recorded as the answer.
+      const answered = await awaitResponse(idempotencyKeys, idempotencyKey) as Summary | undefined
+      if (answered) return answered
+      if (Date.now() - claim.created_at.getTime() < CRASHED_AFTER_MS) throw idempotencyKeyBusy()
+      await recordResponse(idempotencyKeys, idempotencyKey, toSummary(songId, await ratingSummaries.findOne({ _id: songId })))
+      return await awaitResponse(idempotencyKeys, idempotencyKey) as Summary
     }
   }
 }
