@@ -59,7 +59,10 @@ t.test(`${INSTANCES} server processes on one database take ${RATINGS} ratings, $
   const seconds = (Date.now() - started) / 1000
   const sent = [...statuses.values()].reduce((a, b) => a + b, 0)
   t.comment(`${RATINGS} ratings, ${CONCURRENCY} in flight (${sent} requests with retries) over ${INSTANCES} instances in ${seconds.toFixed(1)} s; answers: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')}`)
-  t.same([...statuses.keys()].filter(status => status >= 500), [], 'no 5xx')
+  const ferret = await isFerretDB(db)
+  // FerretDB's SQLite backend refuses some writes under contention ("database is locked"): those are 503s the client
+  // retries with its key. MongoDB has no such limit, so there any 5xx fails.
+  t.same([...statuses.keys()].filter(status => status >= 500 && !(ferret && status === 503)), [], ferret ? 'no 5xx but FerretDB\'s lock 503s' : 'no 5xx')
   t.ok(results.every(r => new Set(r.bodies).size === 1), 'a racing retry gets the very answer the first request got')
 
   const stored = await collections.ratings.find().toArray()
@@ -68,7 +71,6 @@ t.test(`${INSTANCES} server processes on one database take ${RATINGS} ratings, $
   t.equal(stored.length, RATINGS, `${stored.length} ratings stored for ${RATINGS} acknowledged`)
   t.ok(results.every(r => storedIds.has(keys.get(r.key)!)), 'every acknowledged rating is stored, exactly once')
 
-  const ferret = await isFerretDB(db)
   if (ferret) {
     t.comment('FerretDB applies $inc/$min/$max as an unlocked read-modify-write, so concurrent updates of one summary can ' +
       'be lost there; the summaries are checked after ratings:reconcile. On MongoDB they are checked as the API left them.')

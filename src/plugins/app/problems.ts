@@ -16,6 +16,8 @@ const FRAMEWORK_PROBLEMS: Record<string, [code: string, detail: string]> = {
 
 // MongoDB's code for an operation that ran out of its maxTimeMS.
 const MAX_TIME_EXPIRED = 50
+// FerretDB's SQLite backend refuses a write under lock contention with InternalError (1), "database is locked".
+const DATABASE_LOCKED = /SQLITE_BUSY|database is locked/
 
 export function send (reply: FastifyReply, body: Problem) {
   return reply.code(body.status).type('application/problem+json').send(body)
@@ -46,7 +48,7 @@ export function toProblem (error: FastifyError): Problem {
   // A closed or not yet connected client is the watchdog reconnecting (or the server shutting down).
   if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError ||
       error instanceof MongoTopologyClosedError || error instanceof MongoNotConnectedError ||
-      (error instanceof MongoServerError && Number(error.code) === MAX_TIME_EXPIRED)) {
+      (error instanceof MongoServerError && (Number(error.code) === MAX_TIME_EXPIRED || DATABASE_LOCKED.test(error.message)))) {
     return problem(503, 'DATABASE_UNAVAILABLE', 'The database is not answering; try again shortly.')
   }
   const status = error.statusCode ?? 500
