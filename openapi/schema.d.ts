@@ -75,7 +75,7 @@ export interface paths {
         put?: never;
         /**
          * Rate a song
-         * @description Stores a rating of 1–5 stars and answers with the song's rating summary including it.
+         * @description Stores a rating of 1–5 stars and answers with the song's rating summary including it. With an `Idempotency-Key`, retries of the same request are answered as the first and stored once.
          */
         post: operations["rateSong"];
         delete?: never;
@@ -623,7 +623,10 @@ export interface operations {
     rateSong: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries safe: a retry with the same key and body gets the first answer and counts once; the same key with another body is a 422. Printable ASCII without spaces, 1–200 characters (a UUID fits); kept for `IDEMPOTENCY_TTL_SECONDS` (default 24 hours). */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -693,6 +696,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A request with this `Idempotency-Key` is still being processed (`IDEMPOTENCY_KEY_BUSY`); retry shortly. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:idempotency-key-busy",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "A request with this Idempotency-Key is still being processed; retry shortly.",
+                     *       "code": "IDEMPOTENCY_KEY_BUSY"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is larger than the API accepts (`PAYLOAD_TOO_LARGE`). */
             413: {
                 headers: {
@@ -724,6 +745,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "Send the request body as application/json.",
                      *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was already used with another request body (`IDEMPOTENCY_KEY_REUSED`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:idempotency-key-reused",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was already used with another request; use a new key for a new request.",
+                     *       "code": "IDEMPOTENCY_KEY_REUSED"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

@@ -4,11 +4,14 @@ import type { Server } from 'node:http'
 import Fastify, { type FastifyHttpOptions } from 'fastify'
 import type { Config } from './config.ts'
 import database from './plugins/app/database.ts'
+import databaseWatchdog from './plugins/app/database-watchdog.ts'
 import drain from './plugins/app/drain.ts'
 import { methodNotAllowed } from './plugins/app/method-not-allowed.ts'
-import problems, { send, toProblem } from './plugins/app/problems.ts'
+import problems, { clientError, send, toProblem } from './plugins/app/problems.ts'
 import requestId, { REQUEST_ID_HEADER, requestIdOf } from './plugins/app/request-id.ts'
 import songsRepository from './plugins/app/songs-repository.ts'
+import cors from './plugins/external/cors.ts'
+import helmet from './plugins/external/helmet.ts'
 import metrics from './plugins/external/metrics.ts'
 import mongodb from './plugins/external/mongodb.ts'
 import rateLimit from './plugins/external/rate-limit.ts'
@@ -42,6 +45,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     genReqId: requestIdOf,
     // While draining, requests already on an open connection are served (with `Connection: close`), not refused.
     return503OnClosing: false,
+    clientErrorHandler: clientError,
     ...options
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -54,11 +58,14 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
   await fastify.register(drain)
   await fastify.register(metrics)
   await fastify.register(underPressure)
+  await fastify.register(helmet)
+  await fastify.register(cors)
   await fastify.register(rateLimit)
   await fastify.register(problems)
   await fastify.register(swagger)
   if (connect) {
     await fastify.register(mongodb)
+    await fastify.register(databaseWatchdog)
     await fastify.register(database, { seedFile: config.seedFile })
     await fastify.register(songsRepository)
   }

@@ -10,7 +10,10 @@ const EnvSchema = Type.Object({
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1, default: 60_000 }),
   SEED_FILE: Type.String({ minLength: 1, default: 'seed/songs.json' }),
   MONGODB_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 2000 }),
-  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 1, default: 1000 })
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 1, default: 1000 }),
+  IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 1, default: 86_400 }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  CORS_ORIGINS: Type.String({ default: '' })
 })
 
 export type Env = Static<typeof EnvSchema>
@@ -26,6 +29,11 @@ export interface Config {
   seedFile: string
   mongodbTimeoutMs: number
   maxEventLoopDelayMs: number
+  idempotencyTtlSeconds: number
+  /** Shared rate-limit counters; in-memory per instance when unset. */
+  redisUrl: string | undefined
+  /** Origins allowed cross-origin access; none when empty. */
+  corsOrigins: string[]
 }
 
 /** The database named in the URL's path, or `songs` when the URL names none. */
@@ -47,6 +55,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitWindowMs: values.RATE_LIMIT_WINDOW_MS,
     seedFile: values.SEED_FILE,
     mongodbTimeoutMs: values.MONGODB_TIMEOUT_MS,
-    maxEventLoopDelayMs: values.MAX_EVENT_LOOP_DELAY_MS
+    maxEventLoopDelayMs: values.MAX_EVENT_LOOP_DELAY_MS,
+    idempotencyTtlSeconds: values.IDEMPOTENCY_TTL_SECONDS,
+    redisUrl: values.REDIS_URL,
+    corsOrigins: values.CORS_ORIGINS.split(',').map(origin => origin.trim()).filter(origin => origin.length > 0)
   }
 }

@@ -79,10 +79,11 @@ export type TestApp = Awaited<ReturnType<typeof buildTestApp>>
 
 /** The app on a fresh database that it reaches through a TCP proxy the test can cut and restore. */
 export async function buildAppBehindProxy (t: Test, env: Record<string, string> = {}) {
-  const { url, proxy } = await testDatabaseBehindProxy(t)
+  const { url, proxy, db, collections } = await testDatabaseBehindProxy(t)
   const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ...env, MONGODB_URL: url }))
   t.teardown(() => app.close())
-  return { app, proxy }
+  // The test reads the database directly, not through the proxy it cuts.
+  return { app, proxy, database: { db, collections } }
 }
 
 export const seedSongs: Promise<NewSong[]> = readSongFile(SEED_FILE)

@@ -40,11 +40,25 @@ export interface LevelStatsDocument {
   sum: number
 }
 
+/**
+ * One per `Idempotency-Key` of `POST /songs/rating` (`_id` is the key), removed by a TTL index. `rating_id` is
+ * fixed when the key is first claimed and becomes the stored rating's `_id`, so however many retries race, the
+ * ratings collection can hold that rating only once.
+ */
+export interface IdempotencyKeyDocument {
+  _id: string
+  request: string
+  rating_id: ObjectId
+  created_at: Date
+  response?: unknown
+}
+
 export interface Collections {
   songs: Collection<SongDocument>
   ratings: Collection<RatingDocument>
   ratingSummaries: Collection<RatingSummaryDocument>
   levelStats: Collection<LevelStatsDocument>
+  idempotencyKeys: Collection<IdempotencyKeyDocument>
 }
 
 export function collections (db: Db): Collections {
@@ -52,7 +66,8 @@ export function collections (db: Db): Collections {
     songs: db.collection<SongDocument>('songs'),
     ratings: db.collection<RatingDocument>('ratings'),
     ratingSummaries: db.collection<RatingSummaryDocument>('rating_summaries'),
-    levelStats: db.collection<LevelStatsDocument>('level_stats')
+    levelStats: db.collection<LevelStatsDocument>('level_stats'),
+    idempotencyKeys: db.collection<IdempotencyKeyDocument>('idempotency_keys')
   }
 }
 

@@ -5,7 +5,8 @@ const COMBINING_MARKS = /\p{M}/gu
 
 /** Folds case and accents and splits on punctuation: `"Café-Olé, Can't!"` → `["cafe", "ole", "cant"]` (unique, in order). */
 export function searchWords (text: string): string[] {
-  const folded = text.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase().replace(APOSTROPHES, '')
+  // Apostrophes go before NFKD too, which turns "´" into a space and a mark, and after it, which turns "＇" into "'".
+  const folded = text.replace(APOSTROPHES, '').normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase().replace(APOSTROPHES, '')
   return [...new Set(folded.split(SEPARATORS).filter(word => word.length > 0))]
 }
 

@@ -1,5 +1,6 @@
 import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
+import { idempotencyKeyBusy, idempotencyKeyReused } from '../db/idempotency-keys.ts'
 import { encodeCursor } from '../lib/cursor.ts'
 import { problem } from '../lib/problem.ts'
 import { DATABASE_UNAVAILABLE, FRAMEWORK_PROBLEMS, INTERNAL_ERROR } from '../plugins/app/problems.ts'
@@ -42,8 +43,10 @@ export const ratingSummaryExample: Static<typeof RatingSummary> = { song_id: SON
 /** One example problem per status the routes document (400 examples are per route). */
 export const problemExamples = {
   404: songNotFound(SONG_ID_EXAMPLE).problem,
+  409: idempotencyKeyBusy().problem,
   413: problem(413, ...FRAMEWORK_PROBLEMS.FST_ERR_CTP_BODY_TOO_LARGE!),
   415: problem(415, ...FRAMEWORK_PROBLEMS.FST_ERR_CTP_INVALID_MEDIA_TYPE!),
+  422: idempotencyKeyReused().problem,
   429: rateLimited('1 minute').problem,
   500: INTERNAL_ERROR,
   503: DATABASE_UNAVAILABLE

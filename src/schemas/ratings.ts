@@ -16,3 +16,14 @@ export const RatingSummary = Type.Object({
 }, { $id: 'RatingSummary', additionalProperties: false })
 
 export const SongIdParams = Type.Object({ song_id: ObjectIdString })
+
+export const RatingHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 200,
+    pattern: '^[\\x21-\\x7E]+$',
+    description: 'Makes retries safe: a retry with the same key and body gets the first answer and counts once; ' +
+      'the same key with another body is a 422. Printable ASCII without spaces, 1–200 characters (a UUID fits); ' +
+      'kept for `IDEMPOTENCY_TTL_SECONDS` (default 24 hours).'
+  }))
+})

@@ -8,8 +8,10 @@ import { ref } from './ref.ts'
 const PROBLEM_DESCRIPTIONS = {
   400: 'Invalid parameters or body (`VALIDATION_FAILED`, each failing field in `errors`), a body that is not JSON (`MALFORMED_JSON`) or a URL that cannot be decoded (`MALFORMED_URL`).',
   404: 'No song has this id (`SONG_NOT_FOUND`).',
+  409: 'A request with this `Idempotency-Key` is still being processed (`IDEMPOTENCY_KEY_BUSY`); retry shortly.',
   413: 'The body is larger than the API accepts (`PAYLOAD_TOO_LARGE`).',
   415: 'The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`).',
+  422: 'The `Idempotency-Key` was already used with another request body (`IDEMPOTENCY_KEY_REUSED`).',
   429: 'Too many requests from this client (`RATE_LIMITED`); see `Retry-After`.',
   500: 'Unexpected failure (`INTERNAL_ERROR`); details are logged, never sent.',
   503: 'The database is not answering (`DATABASE_UNAVAILABLE`), or the server is overloaded (`OVERLOADED`, see `Retry-After`); retry later.'

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
-import { MongoNetworkError, MongoOperationTimeoutError, MongoServerError, MongoServerSelectionError } from 'mongodb'
+import { MongoNetworkError, MongoNotConnectedError, MongoOperationTimeoutError, MongoServerError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb'
 import { problem, ProblemError, type FieldError, type Problem } from '../../lib/problem.ts'
 
 // Fastify's own client errors, with the stable codes and fixed wording this API promises.
@@ -16,6 +17,8 @@ export const FRAMEWORK_PROBLEMS: Record<string, [code: string, detail: string]> 
 
 // MongoDB's code for an operation that ran out of its maxTimeMS.
 const MAX_TIME_EXPIRED = 50
+// FerretDB's SQLite backend refuses a write under lock contention with InternalError (1), "database is locked".
+const DATABASE_LOCKED = /SQLITE_BUSY|database is locked/
 
 export const DATABASE_UNAVAILABLE = problem(503, 'DATABASE_UNAVAILABLE', 'The database is not answering; try again shortly.')
 export const INTERNAL_ERROR = problem(500, 'INTERNAL_ERROR', 'Something went wrong on our side; it has been logged.')
@@ -41,10 +44,12 @@ export function validationFailed (errors: FieldError[]): Problem {
 }
 
 /** The database could not be reached, or did not answer, within `MONGODB_TIMEOUT_MS`. */
+// A closed or not yet connected client is the watchdog reconnecting (or the server shutting down).
 function isDatabaseUnavailable (error: Error): boolean {
   return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError ||
     error instanceof MongoOperationTimeoutError || error.name === 'MongoWaitQueueTimeoutError' ||
-    (error instanceof MongoServerError && Number(error.code) === MAX_TIME_EXPIRED)
+    error instanceof MongoTopologyClosedError || error instanceof MongoNotConnectedError ||
+    (error instanceof MongoServerError && (Number(error.code) === MAX_TIME_EXPIRED || DATABASE_LOCKED.test(error.message)))
 }
 
 /** Maps any error to the problem it is for the client; what the client must not see is only logged. */
@@ -60,6 +65,30 @@ export function toProblem (error: FastifyError): Problem {
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) return problem(status, 'BAD_REQUEST', 'The request could not be processed.')
   return INTERNAL_ERROR
+}
+
+// Node's parser errors for requests too malformed to reach Fastify's routing; anything else is a 400.
+const CLIENT_ERRORS: Record<string, [status: number, code: string, detail: string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'The request headers are larger than this API accepts.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request took too long to arrive.']
+}
+
+/**
+ * Answers a request Node's HTTP parser rejected (bad request line, oversized headers, …) on the raw socket,
+ * with a problem like every other error, then closes the connection.
+ */
+export function clientError (error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return
+  const body = problem(...(CLIENT_ERRORS[error.code ?? ''] ?? [400, 'MALFORMED_REQUEST', 'The request is not valid HTTP.']))
+  const text = JSON.stringify(body)
+  socket.end([
+    `HTTP/1.1 ${body.status} ${body.title}`,
+    'Content-Type: application/problem+json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(text)}`,
+    'Connection: close',
+    '',
+    text
+  ].join('\r\n'))
 }
 
 /** Every non-2xx answer, from handlers, Fastify itself or unknown routes, is application/problem+json. */

@@ -1,0 +1,18 @@
+import fastifyCors from '@fastify/cors'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+/**
+ * Cross-origin browser access only for the origins in `CORS_ORIGINS`; with none listed, browsers on other
+ * origins get no CORS headers and so cannot read answers. Servers and apps that call the API are unaffected.
+ */
+export default fp(async function cors (fastify: FastifyInstance) {
+  const origins = fastify.config.corsOrigins
+  await fastify.register(fastifyCors, {
+    origin: origins.length === 0 ? false : origins,
+    methods: ['GET', 'HEAD', 'POST'],
+    allowedHeaders: ['Content-Type', 'Idempotency-Key'],
+    exposedHeaders: ['Retry-After'],
+    maxAge: 600
+  })
+}, { name: 'cors' })

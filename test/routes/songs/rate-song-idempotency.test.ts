@@ -1,0 +1,95 @@
+import { ObjectId } from 'mongodb'
+import t from 'tap'
+import { removeExpiredKeys } from '../../../src/db/idempotency-keys.ts'
+import { buildTestApp, isFerretDB, json, type TestApp } from '../../helper.ts'
+
+async function firstSongId (app: TestApp): Promise<string> {
+  return json(await app.inject('/songs?limit=1')).items[0].id
+}
+
+function rate (app: TestApp, payload: object, key?: string) {
+  return app.inject({ method: 'POST', url: '/songs/rating', payload, headers: key === undefined ? {} : { 'idempotency-key': key } })
+}
+
+t.test('a retry with the same Idempotency-Key and body gets the first answer and counts once', async t => {
+  const app = await buildTestApp(t)
+  const songId = await firstSongId(app)
+  const first = await rate(app, { song_id: songId, rating: 4 }, 'key-1')
+  t.equal(first.statusCode, 201)
+  await rate(app, { song_id: songId, rating: 2 })
+  const retry = await rate(app, { song_id: songId, rating: 4 }, 'key-1')
+  t.equal(retry.statusCode, 201)
+  t.equal(retry.body, first.body, 'the very same answer, not the summary as it is now')
+  t.same(json(await app.inject(`/songs/avg/rating/${songId}`)), { song_id: songId, average: 3, lowest: 2, highest: 4, count: 2 })
+  t.equal(await app.database.collections.ratings.countDocuments({ song_id: new ObjectId(songId) }), 2)
+})
+
+t.test('racing retries with one key store one rating, and all get the same answer', async t => {
+  const app = await buildTestApp(t)
+  const songId = await firstSongId(app)
+  const answers = await Promise.all(Array.from({ length: 20 }, () => rate(app, { song_id: songId, rating: 5 }, 'racing-key')))
+  t.same(new Set(answers.map(a => a.statusCode)), new Set([201]))
+  t.equal(new Set(answers.map(a => a.body)).size, 1, 'one answer for all')
+  t.match(json(answers[0]!), { count: 1, average: 5 })
+  t.equal(await app.database.collections.ratings.countDocuments({ song_id: new ObjectId(songId) }), 1, 'stored once')
+})
+
+t.test('the same key with another body is a 422 problem and stores nothing', async t => {
+  const app = await buildTestApp(t)
+  const songId = await firstSongId(app)
+  t.equal((await rate(app, { song_id: songId, rating: 3 }, 'reused')).statusCode, 201)
+  const reused = await rate(app, { song_id: songId, rating: 1 }, 'reused')
+  t.equal(reused.statusCode, 422)
+  t.equal(reused.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(json(reused), { status: 422, code: 'IDEMPOTENCY_KEY_REUSED' })
+  t.equal(await app.database.collections.ratings.countDocuments(), 1)
+})
+
+t.test('keys are bounded: empty, over 200 characters or with spaces are 400 problems', async t => {
+  const app = await buildTestApp(t)
+  const songId = await firstSongId(app)
+  for (const key of ['', 'k'.repeat(201), 'has space', 'é']) {
+    const response = await rate(app, { song_id: songId, rating: 3 }, key)
+    t.equal(response.statusCode, 400, JSON.stringify(key).slice(0, 20))
+    t.match(json(response), { code: 'VALIDATION_FAILED', errors: [{ field: /headers\.idempotency-key/ }] })
+  }
+  t.equal(await app.database.collections.ratings.countDocuments(), 0)
+})
+
+t.test('a key older than IDEMPOTENCY_TTL_SECONDS is gone: the request counts again', async t => {
+  const app = await buildTestApp(t, { IDEMPOTENCY_TTL_SECONDS: '60' })
+  const songId = await firstSongId(app)
+  const keys = app.database.collections.idempotencyKeys
+  t.equal((await rate(app, { song_id: songId, rating: 2 }, 'old')).statusCode, 201)
+  if (await isFerretDB(app.database.db)) t.comment('FerretDB has no TTL indexes: expired keys are removed by removeExpiredKeys each minute')
+  else t.match((await keys.indexes()).find(index => index.name === 'created_at_ttl'), { key: { created_at: 1 }, expireAfterSeconds: 60 }, 'a TTL index removes keys')
+  await keys.updateOne({ _id: 'old' }, { $set: { created_at: new Date(Date.now() - 61_000) } })
+  const again = await rate(app, { song_id: songId, rating: 4 }, 'old')
+  t.equal(again.statusCode, 201, 'an expired key may carry another body')
+  t.match(json(again), { count: 2 })
+})
+
+t.test('expired keys are removed, by the TTL index or the sweep that stands in for it', async t => {
+  const app = await buildTestApp(t)
+  const songId = await firstSongId(app)
+  const keys = app.database.collections.idempotencyKeys
+  await rate(app, { song_id: songId, rating: 2 }, 'expired')
+  await rate(app, { song_id: songId, rating: 2 }, 'current')
+  await keys.updateOne({ _id: 'expired' }, { $set: { created_at: new Date(Date.now() - 2 * 86_400_000) } })
+  t.equal(await removeExpiredKeys(keys, 86_400_000), 1)
+  t.same((await keys.find().toArray()).map(key => key._id), ['current'])
+})
+
+t.test('a changed TTL is applied to the existing index at the next start', async t => {
+  const app = await buildTestApp(t, { IDEMPOTENCY_TTL_SECONDS: '60' })
+  if (await isFerretDB(app.database.db)) {
+    t.comment('Checked on MongoDB only: FerretDB has no TTL indexes, so there is no TTL to change')
+    return
+  }
+  const { buildApp } = await import('../../../src/app.ts')
+  const { loadConfig } = await import('../../../src/config.ts')
+  const restarted = await buildApp(loadConfig({ MONGODB_URL: app.database.url, LOG_LEVEL: 'silent', IDEMPOTENCY_TTL_SECONDS: '120' }))
+  await restarted.close()
+  const index = (await app.database.collections.idempotencyKeys.indexes()).find(index => index.name === 'created_at_ttl')
+  t.equal(index?.expireAfterSeconds, 120)
+})

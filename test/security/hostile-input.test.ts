@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto'
+import t from 'tap'
+import { buildTestApp, json, type TestApp } from '../helper.ts'
+import { httpRequest, rawRequest } from '../raw-http.ts'
+
+const UNKNOWN_ID = '0123456789abcdef01234567'
+const LONG = 'x'.repeat(10_000)
+const JSON_TYPE = { 'content-type': 'application/json' }
+
+type Case = [label: string, request: Buffer | string]
+
+const get = (target: string | Buffer, headers?: Record<string, string>) => httpRequest('GET', target, headers)
+const post = (body: string | Buffer, headers: Record<string, string> = JSON_TYPE) => httpRequest('POST', '/songs/rating', headers, body)
+const rating = (fields: object) => post(JSON.stringify(fields))
+const nested = (depth: number) => `{"song_id":"${UNKNOWN_ID}","rating":1,"x":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`
+
+function hostileRequests (songId: string): Case[] {
+  return [
+    // Operator injection, arrays and repeated parameters in query strings and paths
+    ['message[$ne]', get('/songs/search?message[$ne]=x')],
+    ['message[$regex]', get('/songs/search?message[$regex]=.*')],
+    ['message repeated', get('/songs/search?message=a&message=b')],
+    ['limit[$gt]', get('/songs?limit[$gt]=1')],
+    ['limit repeated', get('/songs?limit=1&limit=2')],
+    ['cursor[$ne]', get('/songs?cursor[$ne]=x')],
+    ['level[$gt]', get('/songs/avg/difficulty?level[$gt]=0')],
+    ['level repeated', get('/songs/avg/difficulty?level=1&level=2')],
+    ['song id $gt', get('/songs/avg/rating/$gt')],
+    ['song id JSON operator', get('/songs/avg/rating/%7B%22%24gt%22%3A%22%22%7D')],
+    ['unknown parameter', get('/songs?where=1')],
+    ['__proto__ parameter', get('/songs?__proto__[admin]=1')],
+    ['constructor.prototype parameter', get('/songs/search?message=a&constructor[prototype][admin]=1')],
+    // Numbers: huge, negative, fractional, exponent, non-numeric
+    ['limit -1', get('/songs?limit=-1')],
+    ['limit 0', get('/songs?limit=0')],
+    ['limit 1.5', get('/songs?limit=1.5')],
+    ['limit 1e2', get('/songs?limit=1e2')],
+    ['limit 1e400', get('/songs?limit=1e400')],
+    ['limit huge', get('/songs?limit=99999999999999999999999999')],
+    ['limit NaN', get('/songs?limit=NaN')],
+    ['limit Infinity', get('/songs?limit=Infinity')],
+    ['limit hex', get('/songs?limit=0x10')],
+    ['limit empty', get('/songs?limit=')],
+    ['limit text', get('/songs?limit=ten')],
+    ['level -1', get('/songs/avg/difficulty?level=-1')],
+    ['level 2.5', get('/songs/avg/difficulty?level=2.5')],
+    ['level 1e400', get('/songs/avg/difficulty?level=1e400')],
+    ['level 2^53+1', get('/songs/avg/difficulty?level=9007199254740993')],
+    ['level true', get('/songs/avg/difficulty?level=true')],
+    // Strings: long, NUL, bad encodings, emoji, combining marks, markup, regex
+    ['message 10k', get(`/songs/search?message=${LONG}`)],
+    ['cursor 10k', get(`/songs?cursor=${LONG}`)],
+    ['song id 10k', get(`/songs/avg/rating/${LONG}`)],
+    ['cursor not base64', get('/songs?cursor=!!!!!!!!!!!!!!!!')],
+    ['cursor short', get('/songs?cursor=abc')],
+    ['message NUL', get('/songs/search?message=%00')],
+    ['message with NUL', get('/songs/search?message=a%00b')],
+    ['song id NUL', get('/songs/avg/rating/%00')],
+    ['invalid percent-encoding in query', get('/songs/search?message=%E0%A4%A')],
+    ['invalid percent-encoding in path', get('/songs/avg/rating/%ZZ')],
+    ['invalid UTF-8 in query', get('/songs/search?message=%FF%FE')],
+    ['overlong UTF-8 in query', get('/songs/search?message=%C0%AF')],
+    ['raw invalid UTF-8 bytes in target', get(Buffer.from([0x2f, 0x73, 0x6f, 0x6e, 0x67, 0x73, 0x3f, 0x78, 0x3d, 0xff, 0xfe]))],
+    ['emoji only', get('/songs/search?message=%F0%9F%8E%B8%F0%9F%8E%B8')],
+    ['emoji and a word', get('/songs/search?message=%F0%9F%8E%B8alabama')],
+    ['combining marks', get('/songs/search?message=e%CC%81%CC%81%CC%81%CC%81')],
+    ['zalgo', get(`/songs/search?message=a${'%CC%81'.repeat(200)}`)],
+    ['markup in message', get('/songs/search?message=%3Cscript%3Ealert(1)%3C%2Fscript%3E')],
+    ['markup in song id', get('/songs/avg/rating/%3Cscript%3Ealert(1)%3C%2Fscript%3E')],
+    ['markup in path', get('/songs/%3Cscript%3E')],
+    ['catastrophic regex', get('/songs/search?message=(a%2B)%2B%24')],
+    ['regex wildcard', get('/songs/search?message=.*')],
+    ['no message', get('/songs/search')],
+    ['empty message', get('/songs/search?message=')],
+    ['short song id', get('/songs/avg/rating/0123456789abcdef0123456')],
+    ['upper-case song id', get(`/songs/avg/rating/${UNKNOWN_ID.toUpperCase()}`)],
+    ['unknown song id', get(`/songs/avg/rating/${UNKNOWN_ID}`)],
+    ['__proto__ as song id', get('/songs/avg/rating/__proto__')],
+    ['path traversal', get('/songs/../../etc/passwd')],
+    ['double slash', get('//songs')],
+    // Bodies: injection, wrong types, prototype pollution, nesting, size, content types
+    ['body song_id $gt', rating({ song_id: { $gt: '' }, rating: 5 })],
+    ['body song_id $where', rating({ song_id: { $where: 'sleep(1000)' }, rating: 5 })],
+    ['body rating $inc', rating({ song_id: songId, rating: { $inc: 100 } })],
+    ['body song_id array', rating({ song_id: [songId], rating: 5 })],
+    ['body rating array', rating({ song_id: songId, rating: [5] })],
+    ['body rating string', rating({ song_id: songId, rating: '5' })],
+    ['body rating -1', rating({ song_id: songId, rating: -1 })],
+    ['body rating 4.5', rating({ song_id: songId, rating: 4.5 })],
+    ['body rating 1e400', post(`{"song_id":"${songId}","rating":1e400}`)],
+    ['body rating huge', post(`{"song_id":"${songId}","rating":123456789012345678901234567890}`)],
+    ['body rating exponent (valid, unknown song)', post(`{"song_id":"${UNKNOWN_ID}","rating":5e0}`)],
+    ['body rating null', rating({ song_id: songId, rating: null })],
+    ['body rating true', rating({ song_id: songId, rating: true })],
+    ['body song_id 10k', rating({ song_id: LONG, rating: 3 })],
+    ['body song_id NUL', post(`{"song_id":"${songId.slice(0, 23)}\\u0000","rating":3}`)],
+    ['body raw NUL byte', post(Buffer.concat([Buffer.from(`{"song_id":"${songId}`), Buffer.from([0]), Buffer.from('","rating":3}')]))],
+    ['body invalid UTF-8', post(Buffer.concat([Buffer.from('{"song_id":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('","rating":3}')]))],
+    ['body emoji song id', rating({ song_id: '🎸'.repeat(12), rating: 3 })],
+    ['body __proto__', post(`{"__proto__":{"admin":true},"song_id":"${songId}","rating":3}`)],
+    ['body constructor.prototype', post(`{"constructor":{"prototype":{"admin":true}},"song_id":"${songId}","rating":3}`)],
+    ['body duplicate keys (valid, unknown song)', post(`{"song_id":"${UNKNOWN_ID}","rating":9,"rating":1}`)],
+    ['body nested 2500 deep', post(nested(2500))],
+    ['body nested over the limit', post(nested(20_000))],
+    ['body 2 MB', post(`{"song_id":"${songId}","rating":3,"x":"${'y'.repeat(2 * 1024 * 1024)}"}`)],
+    ['body array', post(`[{"song_id":"${songId}","rating":3}]`)],
+    ['body null', post('null')],
+    ['body number', post('5')],
+    ['body string', post('"rate"')],
+    ['body truncated JSON', post(`{"song_id":"${songId}",`)],
+    ['body empty', post('')],
+    ['body text/plain', post(JSON.stringify({ song_id: songId, rating: 3 }), { 'content-type': 'text/plain' })],
+    ['body form-encoded', post(`song_id=${songId}&rating=3`, { 'content-type': 'application/x-www-form-urlencoded' })],
+    ['body XML', post('<rating/>', { 'content-type': 'application/xml' })],
+    ['body no content type', post(JSON.stringify({ song_id: songId, rating: 3 }), {})],
+    ['body bad charset (valid, unknown song)', post(JSON.stringify({ song_id: UNKNOWN_ID, rating: 3 }), { 'content-type': 'application/json; charset=utf-16' })],
+    ['idempotency key 10k', post(JSON.stringify({ song_id: songId, rating: 3 }), { ...JSON_TYPE, 'idempotency-key': LONG })],
+    ['idempotency key with spaces', post(JSON.stringify({ song_id: songId, rating: 3 }), { ...JSON_TYPE, 'idempotency-key': 'a b' })],
+    // Methods
+    ['DELETE /songs', httpRequest('DELETE', '/songs')],
+    ['PUT /songs/rating', httpRequest('PUT', '/songs/rating', JSON_TYPE, '{}')],
+    ['PATCH /songs/avg/difficulty', httpRequest('PATCH', '/songs/avg/difficulty', JSON_TYPE, '{}')],
+    ['GET /songs/rating', get('/songs/rating')],
+    ['POST /songs', httpRequest('POST', '/songs', JSON_TYPE, '{}')],
+    ['TRACE /songs', httpRequest('TRACE', '/songs')],
+    ['PROPFIND /songs', httpRequest('PROPFIND', '/songs')],
+    // Malformed HTTP that Node rejects before routing
+    ['garbage request line', 'GARBAGE\r\n\r\n'],
+    ['unknown method token', 'FOO /songs HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['bad HTTP version', 'GET /songs HTTP/9.9\r\nHost: x\r\n\r\n'],
+    ['space in target', 'GET /songs list HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['header without colon', 'GET /songs HTTP/1.1\r\nHost: x\r\nbroken header\r\n\r\n'],
+    ['NUL in header value', 'GET /songs HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n'],
+    ['oversized header', `GET /songs HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`],
+    ['two content lengths', 'POST /songs/rating HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}'],
+    ['bad content length', 'POST /songs/rating HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -5\r\n\r\n{}'],
+    ['bad chunked body', 'POST /songs/rating HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n']
+  ]
+}
+
+async function snapshot (app: TestApp): Promise<string> {
+  const { songs, ratings, ratingSummaries, levelStats, idempotencyKeys } = app.database.collections
+  const all = await Promise.all([songs, ratings, ratingSummaries, levelStats, idempotencyKeys].map(c => c.find().sort({ _id: 1 }).toArray()))
+  return createHash('sha256').update(JSON.stringify(all)).digest('hex')
+}
+
+t.test('hostile requests on every route get a 4xx problem (or a correct 2xx), never a 5xx, and change nothing', async t => {
+  const app = await buildTestApp(t)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as { port: number }
+  const songId: string = json(await app.inject('/songs?limit=1')).items[0].id
+  const before = await snapshot(app)
+  const cases = hostileRequests(songId)
+  t.ok(cases.length >= 60, `${cases.length} hostile requests`)
+
+  const statuses = new Map<number, number>()
+  for (const [label, request] of cases) {
+    const response = await rawRequest(port, request)
+    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
+    t.ok(response.status >= 200 && response.status < 500, `${label}: ${response.status}`)
+    t.notOk(response.headers['x-powered-by'] ?? response.headers.server, `${label}: no framework fingerprint`)
+    t.notMatch(response.body, /<script/i, `${label}: nothing echoed as markup`)
+    if (response.status >= 400) {
+      t.match(response.headers['content-type'], /^application\/problem\+json/, `${label}: problem+json`)
+      t.match(json(response), { status: response.status, code: /^[A-Z][A-Z_]+$/, title: String, detail: String, type: /^urn:songs-api:problem:/ }, `${label}: a problem`)
+    } else {
+      t.match(response.headers['content-type'], /^application\/json/, `${label}: JSON`)
+      t.doesNotThrow(() => json(response), `${label}: parses`)
+    }
+  }
+  t.comment(`${cases.length} hostile requests; statuses: ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(', ')}`)
+
+  t.equal(await snapshot(app), before, 'every collection is byte for byte as before')
+  t.equal(({} as Record<string, unknown>).admin, undefined, 'Object.prototype is not polluted')
+  const after = await rawRequest(port, get('/songs?limit=1'))
+  t.equal(after.status, 200, 'the server still answers')
+})
