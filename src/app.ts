@@ -7,6 +7,7 @@ import database from './plugins/app/database.ts'
 import { methodNotAllowed } from './plugins/app/method-not-allowed.ts'
 import problems, { send, toProblem } from './plugins/app/problems.ts'
 import songsRepository from './plugins/app/songs-repository.ts'
+import etag from './plugins/external/etag.ts'
 import mongodb from './plugins/external/mongodb.ts'
 import rateLimit from './plugins/external/rate-limit.ts'
 import swagger from './plugins/external/swagger.ts'
@@ -37,6 +38,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
 
   await fastify.register(rateLimit)
   await fastify.register(problems)
+  await fastify.register(etag)
   await fastify.register(swagger)
   await fastify.register(mongodb)
   await fastify.register(database, { seedFile: config.seedFile })
