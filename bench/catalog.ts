@@ -30,6 +30,10 @@ export function songId (seed: number, ordinal: number): ObjectId {
   return syntheticId(SONG_EPOCH, seed, ordinal)
 }
 
+export function ratingId (seed: number, ordinal: number): ObjectId {
+  return syntheticId(RATING_EPOCH, seed, ordinal)
+}
+
 function pick<T> (rng: RandomGenerator, items: readonly T[]): T {
   return items[uniformInt(rng, 0, items.length - 1)]!
 }
@@ -106,7 +110,7 @@ export function * generateRatings (seed: number, songs: number, ratings: number)
     const mean = 1 + uniformFloat64(rng) * 4
     for (let i = 0; i < counts[song]!; i++) {
       const stars = Math.min(5, Math.max(1, Math.round(mean + (uniformFloat64(rng) + uniformFloat64(rng) - 1) * 1.5)))
-      const _id = syntheticId(RATING_EPOCH, seed, ordinal++)
+      const _id = ratingId(seed, ordinal++)
       yield { _id, song_id: songId(seed, song), rating: stars, created_at: _id.getTimestamp() }
     }
   }
