@@ -1,9 +1,10 @@
 // npm run bench -- --songs N --ratings M [--seed S] [--duration SECONDS] [--connections C] [--workers W]
 // Loads (or reuses) a synthetic catalog of that size, starts the API with one process per core and drives each
 // route with autocannon, next to a constant baseline route through the same stack. Several sizes
-// (--songs 10000,1000000 --ratings 50000,5000000) run one after the other and add a growth table.
+// (--songs 10000,1000000 --ratings 50000,5000000) run one after the other and add a growth table; so does
+// --growth-from bench/results/<earlier run>.json.
 import { spawn } from 'node:child_process'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import autocannon, { type Result } from 'autocannon'
@@ -28,10 +29,12 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     workers: { type: 'string', default: String(availableParallelism()) },
-    port: { type: 'string', default: '3999' }
+    port: { type: 'string', default: '3999' },
+    // A result file of an earlier run to compare against, instead of running two sizes now.
+    'growth-from': { type: 'string' }
   }
 })
-const numbers = (name: keyof typeof values) => String(values[name]).split(',').map(value => {
+const numbers = (name: Exclude<keyof typeof values, 'growth-from'>) => String(values[name]).split(',').map(value => {
   const number = Number(value)
   if (!Number.isSafeInteger(number) || number < 0) throw new Error(`--${name} takes whole numbers, not ${JSON.stringify(values[name])}`)
   return number
@@ -139,7 +142,9 @@ async function benchSize (songs: number, ratings: number) {
         process.stderr.write(`${benchCase.route}…\n`)
         results.push({ route: benchCase.route, result: await drive(url, benchCase, duration) })
         // Drain: one more request of the same kind answers after those the server was still working on.
-        await fetch(`${url}${benchCase.paths()}`, { method: benchCase.method ?? 'GET', headers: { 'content-type': 'application/json' }, body: benchCase.body?.() })
+        await fetch(`${url}${benchCase.paths()}`, {
+          method: benchCase.method ?? 'GET', headers: { 'content-type': 'application/json' }, body: benchCase.body?.(), signal: AbortSignal.timeout(300_000)
+        }).catch(() => {})
       }
     })
     load.after = loadavg()[0]!
@@ -217,8 +222,10 @@ for (const [i, songs] of songCounts.entries()) {
   await writeFile(`${file}.json`, `${JSON.stringify(report, null, 2)}\n`)
   await writeFile(`${file}.md`, `${text}\n`)
 }
+if (values['growth-from']) reports.unshift(JSON.parse(await readFile(values['growth-from'], 'utf8')) as Report)
 if (reports.length > 1) {
-  const text = growth(reports[0]!, reports.at(-1)!)
+  const [small, large] = [reports[0]!, reports.at(-1)!]
+  const text = growth(small, large)
   console.log(`${text}\n`)
-  await writeFile(new URL(`results/${day}-growth-${label(songCounts[0]!)}-to-${label(songCounts.at(-1)!)}.md`, import.meta.url).pathname, `${text}\n`)
+  await writeFile(new URL(`results/${day}-growth-${label(small.size.songs)}-to-${label(large.size.songs)}.md`, import.meta.url).pathname, `${text}\n`)
 }

@@ -7,7 +7,6 @@ import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { addBaselineRoute } from './baseline.ts'
 
-
 if (cluster.isPrimary) {
   const workers = Number(process.env.BENCH_WORKERS ?? availableParallelism())
   let listening = 0
