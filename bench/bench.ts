@@ -73,7 +73,7 @@ function cases (songs: number, hotSong: string): Case[] {
     { route: 'baseline (constant JSON)', paths: () => BASELINE_PATH },
     { route: 'GET /songs/avg/difficulty', paths: () => `/songs/avg/difficulty${pick(levels)}` },
     { route: 'GET /songs/avg/rating/:id', paths: () => `/songs/avg/rating/${pick(ids)}` },
-    { route: 'POST /songs/rating (many songs)', method: 'POST', paths: () => '/songs/rating', body: () => JSON.stringify({ song_id: pick(ids), rating: 1 + (ids.length % 5) }) },
+    { route: 'POST /songs/rating (many songs)', method: 'POST', paths: () => '/songs/rating', body: () => JSON.stringify({ song_id: pick(ids), rating: pick([1, 2, 3, 4, 5]) }) },
     { route: 'POST /songs/rating (one hot song)', method: 'POST', paths: () => '/songs/rating', body: () => JSON.stringify({ song_id: hotSong, rating: 4 }) },
     { route: 'GET /songs first page', paths: () => '/songs?limit=20' },
     { route: 'GET /songs deep page', paths: () => `/songs?limit=20&cursor=${pick(cursors)}` },

@@ -78,10 +78,11 @@ t.test('every route\'s queries use an index and examine no more than they return
   // Several words: one word's index range is walked in _id order and the other words are checked on each song
   // fetched, so the work is bounded by how many songs have that word, not by the catalog; it is not ≤ returned + 1.
   const words = searchWords('Sun the')
-  const bound = Math.min(...await Promise.all(words.map(word => collections.songs.countDocuments({ search_prefixes: word }))))
+  // The planner picks which word's range to walk; either way the songs having that word bound the work.
+  const bound = Math.max(...await Promise.all(words.map(word => collections.songs.countDocuments({ search_prefixes: word }))))
   for (const plan of await plansOf('search, several words "sun the"', () => repository.search(words, 20))) {
     t.ok(indexed(plan), 'uses the search index')
     t.ok(plan.docsExamined <= Math.max(bound, plan.returned + 1) && plan.docsExamined <= SONGS / 2,
-      `documents examined (${plan.docsExamined}) bounded by the songs having one of the words (${bound}), far below the catalog (${SONGS})`)
+      `documents examined (${plan.docsExamined}) bounded by the songs having the word walked (at most ${bound}), and well below the catalog (${SONGS})`)
   }
 })
