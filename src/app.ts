@@ -11,6 +11,7 @@ import problems, { clientError, send, toProblem } from './plugins/app/problems.t
 import requestId, { REQUEST_ID_HEADER, requestIdOf } from './plugins/app/request-id.ts'
 import songsRepository from './plugins/app/songs-repository.ts'
 import cors from './plugins/external/cors.ts'
+import etag from './plugins/external/etag.ts'
 import helmet from './plugins/external/helmet.ts'
 import metrics from './plugins/external/metrics.ts'
 import mongodb from './plugins/external/mongodb.ts'
@@ -62,6 +63,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
   await fastify.register(cors)
   await fastify.register(rateLimit)
   await fastify.register(problems)
+  await fastify.register(etag)
   await fastify.register(swagger)
   if (connect) {
     await fastify.register(mongodb)

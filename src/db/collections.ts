@@ -1,7 +1,24 @@
-import type { Collection, Db, ObjectId } from 'mongodb'
+import { MongoBulkWriteError, type Collection, type Db, type ObjectId, type OptionalUnlessRequiredId } from 'mongodb'
 
 /** MongoDB's error code for a write that breaks a unique index. */
 export const DUPLICATE_KEY = 11000
+
+/** A bulk write error whose every failure is a duplicate key (those entries were there already); anything else is rethrown. */
+export function duplicatesOnly (error: unknown): MongoBulkWriteError {
+  if (!(error instanceof MongoBulkWriteError) || [error.writeErrors].flat().some(e => e.code !== DUPLICATE_KEY)) throw error
+  return error
+}
+
+/** Inserts what is not there yet; returns the indexes of the documents that were (duplicate keys). */
+export async function insertSkippingDuplicates<T extends { _id: unknown }> (collection: Collection<T>, documents: OptionalUnlessRequiredId<T>[]): Promise<Set<number>> {
+  if (documents.length === 0) return new Set()
+  try {
+    await collection.insertMany(documents, { ordered: false })
+    return new Set()
+  } catch (error) {
+    return new Set([duplicatesOnly(error).writeErrors].flat().map(e => e.index))
+  }
+}
 
 /**
  * One per rated song (`_id` is the song's), changed only with `$inc`/`$min`/`$max`, so a rating folds in with
@@ -23,6 +40,11 @@ export interface SongDocument {
   level: number
   released: string
   search_prefixes: string[]
+}
+
+/** The update that folds ratings into a summary: one atomic write, for one posted rating as for a bulk load. */
+export function foldIntoSummary ({ count, sum, min, max }: Omit<RatingSummaryDocument, '_id'>) {
+  return { $inc: { count, sum }, $min: { min }, $max: { max } }
 }
 
 /** Append-only: the source of truth the summaries on songs are reconciled from. */

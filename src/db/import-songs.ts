@@ -1,6 +1,6 @@
-import { MongoBulkWriteError, type AnyBulkWriteOperation } from 'mongodb'
+import type { AnyBulkWriteOperation, ObjectId } from 'mongodb'
 import { searchPrefixes } from '../lib/search-words.ts'
-import { DUPLICATE_KEY, type Collections, type LevelStatsDocument, type SongDocument } from './collections.ts'
+import { duplicatesOnly, insertSkippingDuplicates, type Collections, type LevelStatsDocument, type SongDocument } from './collections.ts'
 import type { NewSong } from './song-file.ts'
 
 /**
@@ -22,21 +22,35 @@ export async function importSongs ({ songs, levelStats }: Collections, newSongs:
   try {
     inserted = Object.keys((await songs.bulkWrite(operations, { ordered: false })).upsertedIds).map(Number)
   } catch (error) {
-    if (!(error instanceof MongoBulkWriteError) || [error.writeErrors].flat().some(e => e.code !== DUPLICATE_KEY)) throw error
-    inserted = Object.keys(error.result.upsertedIds).map(Number)
+    inserted = Object.keys(duplicatesOnly(error).result.upsertedIds).map(Number)
   }
+  await addToLevelStats(levelStats, inserted.map(index => newSongs[index]!))
+  return inserted.length
+}
 
+/**
+ * Inserts songs whose `_id` the caller chose (bulk loads: one plain insert each, no lookup by artist and title)
+ * and adds those inserted to the level stats as importSongs does. A song already there, by `_id` or by artist
+ * and title, is skipped, so a load can be run again. Returns how many songs it inserted.
+ */
+export async function insertSongs ({ songs, levelStats }: Collections, newSongs: (NewSong & { _id: ObjectId })[]): Promise<number> {
+  if (newSongs.length === 0) return 0
+  const documents = newSongs.map(song => ({ ...song, search_prefixes: searchPrefixes(song.artist, song.title) }))
+  const skipped = await insertSkippingDuplicates(songs, documents)
+  const inserted = newSongs.filter((_song, index) => !skipped.has(index))
+  await addToLevelStats(levelStats, inserted)
+  return inserted.length
+}
+
+async function addToLevelStats (levelStats: Collections['levelStats'], inserted: NewSong[]): Promise<void> {
   const perLevel = new Map<number, { count: number, sum: number }>()
-  for (const index of inserted) {
-    const { level, difficulty } = newSongs[index]!
+  for (const { level, difficulty } of inserted) {
     const stats = perLevel.get(level) ?? { count: 0, sum: 0 }
     perLevel.set(level, { count: stats.count + 1, sum: stats.sum + difficulty })
   }
-  if (perLevel.size > 0) {
-    const statsOperations: AnyBulkWriteOperation<LevelStatsDocument>[] = [...perLevel].map(([level, { count, sum }]) => ({
-      updateOne: { filter: { _id: level }, update: { $inc: { count, sum } }, upsert: true }
-    }))
-    await levelStats.bulkWrite(statsOperations, { ordered: false })
-  }
-  return inserted.length
+  if (perLevel.size === 0) return
+  const operations: AnyBulkWriteOperation<LevelStatsDocument>[] = [...perLevel].map(([level, { count, sum }]) => ({
+    updateOne: { filter: { _id: level }, update: { $inc: { count, sum } }, upsert: true }
+  }))
+  await levelStats.bulkWrite(operations, { ordered: false })
 }

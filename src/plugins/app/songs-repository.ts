@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import { ObjectId, type Filter } from 'mongodb'
 import type { Static } from 'typebox'
-import { type Collections, type RatingSummaryDocument, type SongDocument } from '../../db/collections.ts'
+import { foldIntoSummary, type Collections, type RatingSummaryDocument, type SongDocument } from '../../db/collections.ts'
 import type { RatingSummary } from '../../schemas/ratings.ts'
 import type { DifficultyAverage, Song, SongPage } from '../../schemas/songs.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
@@ -65,7 +65,7 @@ export function songsRepository ({ songs, ratings, ratingSummaries, levelStats, 
     // `$min`/`$max` on a missing field take the value, so the first rating creates the summary as it is.
     const foldIn = () => ratingSummaries.findOneAndUpdate(
       { _id: songId },
-      { $inc: { count: 1, sum: rating }, $min: { min: rating }, $max: { max: rating } },
+      foldIntoSummary({ count: 1, sum: rating, min: rating, max: rating }),
       { upsert: true, returnDocument: 'after', maxTimeMS }
     )
     // Two first ratings at once can both try to insert the summary; the loser finds it there and updates it.

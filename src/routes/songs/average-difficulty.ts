@@ -5,6 +5,7 @@ import { DifficultyAverage, DifficultyQuery } from '../../schemas/songs.ts'
 
 const averageDifficulty: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.get('/avg/difficulty', {
+    config: { cacheControl: 'public, max-age=60' },
     schema: {
       operationId: 'getAverageDifficulty',
       tags: ['songs'],

@@ -6,6 +6,7 @@ import { ListSongsQuery, SongPage } from '../../schemas/songs.ts'
 
 const listSongs: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.get('/', {
+    config: { cacheControl: 'public, max-age=60' },
     schema: {
       operationId: 'listSongs',
       tags: ['songs'],

@@ -8,6 +8,7 @@ import { songNotFound } from './song-not-found.ts'
 
 const rateSong: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.post('/rating', {
+    config: { cacheControl: 'no-store' },
     schema: {
       operationId: 'rateSong',
       tags: ['ratings'],

@@ -7,6 +7,7 @@ import { songNotFound } from './song-not-found.ts'
 
 const ratingSummary: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.get('/avg/rating/:song_id', {
+    config: { cacheControl: 'public, max-age=5' },
     schema: {
       operationId: 'getRatingSummary',
       tags: ['ratings'],

@@ -7,6 +7,7 @@ import { SearchSongsQuery, SongPage } from '../../schemas/songs.ts'
 
 const searchSongs: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.get('/search', {
+    config: { cacheControl: 'public, max-age=60' },
     schema: {
       operationId: 'searchSongs',
       tags: ['songs'],

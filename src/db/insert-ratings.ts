@@ -1,0 +1,31 @@
+import type { AnyBulkWriteOperation } from 'mongodb'
+import { foldIntoSummary, insertSkippingDuplicates, type Collections, type RatingDocument, type RatingSummaryDocument } from './collections.ts'
+
+/**
+ * Bulk-loads ratings, then folds those inserted into their songs' summaries. A summary that does not exist
+ * yet is inserted whole (a plain insert, far cheaper than an upsert on servers that scan for it); one that
+ * exists gets the same atomic update a posted rating uses. A rating already there (same `_id`) is skipped and
+ * not counted again, so a load can be run again. A crash between the two writes leaves what
+ * `npm run ratings:reconcile` repairs. Returns how many ratings it inserted.
+ */
+export async function insertRatings ({ ratings, ratingSummaries }: Collections, newRatings: RatingDocument[]): Promise<number> {
+  if (newRatings.length === 0) return 0
+  const skipped = await insertSkippingDuplicates(ratings, newRatings)
+  const perSong = new Map<string, RatingSummaryDocument>()
+  newRatings.forEach(({ song_id: songId, rating }, index) => {
+    if (skipped.has(index)) return
+    const key = songId.toHexString()
+    const summary = perSong.get(key) ?? { _id: songId, count: 0, sum: 0, min: rating, max: rating }
+    perSong.set(key, { _id: songId, count: summary.count + 1, sum: summary.sum + rating, min: Math.min(summary.min, rating), max: Math.max(summary.max, rating) })
+  })
+  const summaries = [...perSong.values()]
+  const existing = await insertSkippingDuplicates(ratingSummaries, summaries)
+  if (existing.size > 0) {
+    const operations: AnyBulkWriteOperation<RatingSummaryDocument>[] = [...existing].map(index => {
+      const { _id, ...summary } = summaries[index]!
+      return { updateOne: { filter: { _id }, update: foldIntoSummary(summary), upsert: true } }
+    })
+    await ratingSummaries.bulkWrite(operations, { ordered: false })
+  }
+  return newRatings.length - skipped.size
+}

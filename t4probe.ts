@@ -1,0 +1,12 @@
+import { MongoClient, ObjectId } from 'mongodb'
+const c = await MongoClient.connect('mongodb://127.0.0.1:27104/probe')
+const db = c.db()
+const docs = Array.from({ length: 2000 }, (_, i) => ({ _id: new ObjectId(), song_id: new ObjectId(), rating: 3, created_at: new Date() }))
+let t = Date.now(); await db.collection('r').insertMany(docs, { ordered: false }); console.log('insertMany 2000', Date.now() - t)
+await db.collection('r').createIndex({ song_id: 1 })
+const docs2 = Array.from({ length: 2000 }, (_, i) => ({ _id: new ObjectId(), song_id: new ObjectId(), rating: 3, created_at: new Date() }))
+t = Date.now(); await db.collection('r').insertMany(docs2, { ordered: false }); console.log('insertMany 2000 w/ index', Date.now() - t)
+t = Date.now(); await db.collection('s').bulkWrite(docs.map(d => ({ updateOne: { filter: { _id: d.song_id }, update: { $inc: { count: 1, sum: 3 }, $min: { min: 3 }, $max: { max: 3 } }, upsert: true } })), { ordered: false }); console.log('upsert 2000 new', Date.now() - t)
+t = Date.now(); await db.collection('s').bulkWrite(docs.map(d => ({ updateOne: { filter: { _id: d.song_id }, update: { $inc: { count: 1, sum: 3 }, $min: { min: 3 }, $max: { max: 3 } }, upsert: true } })), { ordered: false }); console.log('upsert 2000 existing', Date.now() - t)
+t = Date.now(); await db.collection('s').insertMany(docs.map(d => ({ _id: new ObjectId(), count: 1, sum: 3, min: 3, max: 3 })), { ordered: false }); console.log('insert 2000 summaries', Date.now() - t)
+await db.dropDatabase(); await c.close()
