@@ -1,7 +1,11 @@
-import { MongoBulkWriteError, type Collection, type Db, type ObjectId, type OptionalUnlessRequiredId } from 'mongodb'
+import { MongoBulkWriteError, MongoServerError, type Collection, type Db, type ObjectId, type OptionalUnlessRequiredId } from 'mongodb'
 
 /** MongoDB's error code for a write that breaks a unique index. */
 export const DUPLICATE_KEY = 11000
+
+export function isDuplicateKey (error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === DUPLICATE_KEY
+}
 
 /** A bulk write error whose every failure is a duplicate key (those entries were there already); anything else is rethrown. */
 export function duplicatesOnly (error: unknown): MongoBulkWriteError {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { MongoServerError, ObjectId, type Collection } from 'mongodb'
 import { ProblemError } from '../lib/problem.ts'
-import { DUPLICATE_KEY, type IdempotencyKeyDocument } from './collections.ts'
+import { isDuplicateKey, type IdempotencyKeyDocument } from './collections.ts'
 
 type Keys = Collection<IdempotencyKeyDocument>
 
@@ -22,10 +22,6 @@ export function idempotencyKeyBusy (): ProblemError {
 
 export function idempotencyKeyReused (): ProblemError {
   return new ProblemError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with another request; use a new key for a new request.')
-}
-
-export function isDuplicateKey (error: unknown): boolean {
-  return error instanceof MongoServerError && error.code === DUPLICATE_KEY
 }
 
 /**

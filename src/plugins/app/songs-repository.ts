@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin'
 import { ObjectId, type Filter } from 'mongodb'
 import type { Static } from 'typebox'
-import { foldIntoSummary, type Collections, type RatingSummaryDocument, type SongDocument } from '../../db/collections.ts'
+import { foldIntoSummary, isDuplicateKey, type Collections, type RatingSummaryDocument, type SongDocument } from '../../db/collections.ts'
 import type { RatingSummary } from '../../schemas/ratings.ts'
 import type { DifficultyAverage, Song, SongPage } from '../../schemas/songs.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
-import { awaitResponse, claimKey, CRASHED_AFTER_MS, fingerprint, idempotencyKeyBusy, isDuplicateKey, recordResponse } from '../../db/idempotency-keys.ts'
+import { awaitResponse, claimKey, CRASHED_AFTER_MS, fingerprint, idempotencyKeyBusy, recordResponse } from '../../db/idempotency-keys.ts'
 
 export type SongsRepository = ReturnType<typeof songsRepository>
 
