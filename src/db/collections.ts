@@ -51,6 +51,12 @@ export function foldIntoSummary ({ count, sum, min, max }: Omit<RatingSummaryDoc
   return { $inc: { count, sum }, $min: { min }, $max: { max } }
 }
 
+/** `summary` with `n` more ratings of `stars` folded in; a new summary of `songId` when there is none yet. */
+export function withRatings (summary: RatingSummaryDocument | undefined, songId: ObjectId, stars: number, n = 1): RatingSummaryDocument {
+  if (!summary) return { _id: songId, count: n, sum: n * stars, min: stars, max: stars }
+  return { _id: songId, count: summary.count + n, sum: summary.sum + n * stars, min: Math.min(summary.min, stars), max: Math.max(summary.max, stars) }
+}
+
 /** Append-only: the source of truth the summaries on songs are reconciled from. */
 export interface RatingDocument {
   _id: ObjectId

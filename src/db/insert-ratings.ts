@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation } from 'mongodb'
-import { foldIntoSummary, insertSkippingDuplicates, type Collections, type RatingDocument, type RatingSummaryDocument } from './collections.ts'
+import { foldIntoSummary, insertSkippingDuplicates, withRatings, type Collections, type RatingDocument, type RatingSummaryDocument } from './collections.ts'
 
 /**
  * Bulk-loads ratings, then folds those inserted into their songs' summaries. A summary that does not exist
@@ -15,8 +15,7 @@ export async function insertRatings ({ ratings, ratingSummaries }: Collections, 
   newRatings.forEach(({ song_id: songId, rating }, index) => {
     if (skipped.has(index)) return
     const key = songId.toHexString()
-    const summary = perSong.get(key) ?? { _id: songId, count: 0, sum: 0, min: rating, max: rating }
-    perSong.set(key, { _id: songId, count: summary.count + 1, sum: summary.sum + rating, min: Math.min(summary.min, rating), max: Math.max(summary.max, rating) })
+    perSong.set(key, withRatings(perSong.get(key), songId, rating))
   })
   const summaries = [...perSong.values()]
   const existing = await insertSkippingDuplicates(ratingSummaries, summaries)

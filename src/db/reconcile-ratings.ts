@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, ObjectId } from 'mongodb'
-import type { Collections, RatingSummaryDocument } from './collections.ts'
+import { withRatings, type Collections, type RatingSummaryDocument } from './collections.ts'
 
 const BATCH = 1000
 
@@ -51,11 +51,7 @@ async function * summariesFromRatings (ratings: Collections['ratings'], songId?:
       yield current
       current = undefined
     }
-    current ??= { _id: song, count: 0, sum: 0, min: rating, max: rating }
-    current.count += n
-    current.sum += n * rating
-    current.min = Math.min(current.min, rating)
-    current.max = Math.max(current.max, rating)
+    current = withRatings(current, song, rating, n)
   }
   if (current) yield current
 }

@@ -43,8 +43,10 @@ export function validationFailed (errors: FieldError[]): Problem {
   return problem(400, 'VALIDATION_FAILED', `Invalid request: ${errors.map(e => `${e.field} ${e.message}`).join('; ')}.`, errors)
 }
 
-/** The database could not be reached, or did not answer, within `MONGODB_TIMEOUT_MS`. */
-// A closed or not yet connected client is the watchdog reconnecting (or the server shutting down).
+/**
+ * The database could not be reached, or did not answer, within `MONGODB_TIMEOUT_MS`. A closed or not yet
+ * connected client is the watchdog reconnecting (or the server shutting down).
+ */
 function isDatabaseUnavailable (error: Error): boolean {
   return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError ||
     error instanceof MongoOperationTimeoutError || error.name === 'MongoWaitQueueTimeoutError' ||

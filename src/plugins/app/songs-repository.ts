@@ -122,7 +122,7 @@ export function songsRepository ({ songs, ratings, ratingSummaries, levelStats, 
       const answered = await awaitResponse(idempotencyKeys, idempotencyKey) as Summary | undefined
       if (answered) return answered
       if (Date.now() - claim.created_at.getTime() < CRASHED_AFTER_MS) throw idempotencyKeyBusy()
-      await recordResponse(idempotencyKeys, idempotencyKey, toSummary(songId, await ratingSummaries.findOne({ _id: songId })))
+      await recordResponse(idempotencyKeys, idempotencyKey, toSummary(songId, await ratingSummaries.findOne({ _id: songId }, { maxTimeMS })))
       return await awaitResponse(idempotencyKeys, idempotencyKey) as Summary
     }
   }
