@@ -6,7 +6,7 @@ import type { Config } from './config.ts'
 import database from './plugins/app/database.ts'
 import databaseWatchdog from './plugins/app/database-watchdog.ts'
 import drain from './plugins/app/drain.ts'
-import { methodNotAllowed } from './plugins/app/method-not-allowed.ts'
+import methodNotAllowed from './plugins/app/method-not-allowed.ts'
 import problems, { clientError, send, toProblem } from './plugins/app/problems.ts'
 import requestId, { REQUEST_ID_HEADER, requestIdOf } from './plugins/app/request-id.ts'
 import songsRepository from './plugins/app/songs-repository.ts'
@@ -20,6 +20,7 @@ import swagger from './plugins/external/swagger.ts'
 import underPressure from './plugins/external/under-pressure.ts'
 import operations from './routes/operations/index.ts'
 import songs from './routes/songs/index.ts'
+import { RouteMethods } from './lib/route-methods.ts'
 import { ajvOptions, buildValidator } from './validator.ts'
 import { sharedSchemas } from './schemas/index.ts'
 
@@ -34,6 +35,8 @@ declare module 'fastify' {
  * document (`npm run openapi`), not to answer requests.
  */
 export async function buildApp (config: Config, options: FastifyHttpOptions<Server> = {}, { database: connect = true } = {}) {
+  // Filled as routes are added; answers wrong methods, including those Node's parser refuses (clientError).
+  const routes = new RouteMethods()
   const fastify = Fastify({
     bodyLimit: 16 * 1024,
     ajv: ajvOptions,
@@ -46,7 +49,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     genReqId: requestIdOf,
     // While draining, requests already on an open connection are served (with `Connection: close`), not refused.
     return503OnClosing: false,
-    clientErrorHandler: clientError,
+    clientErrorHandler: clientError(routes),
     ...options
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -56,13 +59,15 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
   for (const schema of sharedSchemas) fastify.addSchema(schema)
 
   await fastify.register(requestId)
+  // First, so every route registered after it, third-party ones included, answers errors as problems.
+  await fastify.register(problems)
   await fastify.register(drain)
   await fastify.register(metrics)
   await fastify.register(underPressure)
   await fastify.register(helmet)
   await fastify.register(cors)
   await fastify.register(rateLimit)
-  await fastify.register(problems)
+  await fastify.register(methodNotAllowed, { routes })
   await fastify.register(etag)
   await fastify.register(swagger)
   if (connect) {
@@ -72,10 +77,8 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     await fastify.register(songsRepository)
   }
 
-  const answerOtherMethods = methodNotAllowed(fastify)
   await fastify.register(songs, { prefix: '/songs' })
   await fastify.register(operations)
-  answerOtherMethods()
 
   return fastify
 }

@@ -124,6 +124,13 @@ function hostileRequests (songId: string): Case[] {
     ['POST /songs', httpRequest('POST', '/songs', JSON_TYPE, '{}')],
     ['TRACE /songs', httpRequest('TRACE', '/songs')],
     ['PROPFIND /songs', httpRequest('PROPFIND', '/songs')],
+    ['QUERY /songs with a body', httpRequest('QUERY', '/songs', JSON_TYPE, '{"limit":1}')],
+    ['TRACE /songs/rating', httpRequest('TRACE', '/songs/rating')],
+    ['OPTIONS /songs', httpRequest('OPTIONS', '/songs')],
+    ['CONNECT /songs', httpRequest('CONNECT', '/songs')],
+    ['CONNECT to another host', httpRequest('CONNECT', 'example.com:443')],
+    ['lower-case get', httpRequest('get', '/songs')],
+    ['unknown method on an unknown path', httpRequest('BREW', '/coffee')],
     // Malformed HTTP that Node rejects before routing
     ['garbage request line', 'GARBAGE\r\n\r\n'],
     ['unknown method token', 'FOO /songs HTTP/1.1\r\nHost: x\r\n\r\n'],

@@ -1,34 +1,35 @@
-import type { FastifyInstance, HTTPMethods } from 'fastify'
-import { problem } from '../../lib/problem.ts'
-import { send } from './problems.ts'
-
-// OPTIONS stays free for CORS preflights; HEAD comes with GET.
-const METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+import type { IncomingMessage } from 'node:http'
+import type { Socket } from 'node:net'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { unroutedProblem, type RouteMethods } from '../../lib/route-methods.ts'
+import { answerOnSocket, send } from './problems.ts'
 
 /**
- * Records the methods of every route registered from now on, and returns a function that, called once
- * every route is in, answers the other methods on those paths with 405 and an `Allow` header.
+ * Every method a path does not serve (any token: TRACE, QUERY, PROPFIND, …) is a 405 with `Allow`, and any path
+ * no route serves a 404, both rate limited like every route. Decided when the request arrives, before
+ * authentication or body parsing, so a wrong method is never reported as a bad body or a missing token.
+ * Tokens Node's HTTP parser refuses (`get`, `FOO`) are answered the same way by `clientError`, and CONNECT here.
  */
-export function methodNotAllowed (fastify: FastifyInstance): () => void {
-  const methodsByUrl = new Map<string, Set<string>>()
-  fastify.addHook('onRoute', route => {
-    const routeMethods = [route.method].flat().filter(method => method !== 'HEAD')
-    if (routeMethods.length === 0) return
-    const methods = methodsByUrl.get(route.url) ?? new Set()
-    for (const method of routeMethods) methods.add(method)
-    methodsByUrl.set(route.url, methods)
-  })
-  return () => {
-    for (const [url, methods] of [...methodsByUrl]) {
-      const others = METHODS.filter(method => !methods.has(method))
-      const allow = [...methods].join(', ')
-      if (others.length === 0 || url.includes('*')) continue
-      fastify.route({
-        method: others,
-        url,
-        schema: { hide: true },
-        handler: (request, reply) => send(reply.header('allow', allow), problem(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow}.`))
-      })
-    }
+export default fp(async function methodNotAllowed (fastify: FastifyInstance, { routes }: { routes: RouteMethods }) {
+  fastify.addHook('onRoute', route => routes.add([route.method].flat(), route.url))
+  const limit = fastify.rateLimit()
+
+  async function answer (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+    await limit.call(this, request, reply)
+    if (reply.sent) return reply
+    const { problem: body, allow } = unroutedProblem(routes, request.method, request.url)
+    if (allow) reply.header('allow', allow)
+    return send(reply, body)
   }
-}
+  fastify.addHook('onRequest', async function (request, reply) {
+    if (request.is404) return answer.call(this, request, reply)
+  })
+  // Reached by requests a route hands on unanswered: CORS preflights when CORS is off.
+  fastify.setNotFoundHandler(answer)
+  // Node hands CONNECT to a 'connect' listener, not to the router; without one it drops the connection unanswered.
+  fastify.server.on('connect', (request: IncomingMessage, socket: Socket) => {
+    const { problem: body, allow } = unroutedProblem(routes, 'CONNECT', request.url ?? '')
+    answerOnSocket(socket, body, allow ? { Allow: allow } : {})
+  })
+}, { name: 'method-not-allowed', dependencies: ['@fastify/rate-limit'] })

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import { MongoNetworkError, MongoNotConnectedError, MongoOperationTimeoutError, MongoServerError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb'
 import { problem, ProblemError, type FieldError, type Problem } from '../../lib/problem.ts'
+import { unroutedProblem, type RouteMethods } from '../../lib/route-methods.ts'
 
 // Fastify's own client errors, with the stable codes and fixed wording this API promises.
 export const FRAMEWORK_PROBLEMS: Record<string, [code: string, detail: string]> = {
@@ -75,25 +76,42 @@ const CLIENT_ERRORS: Record<string, [status: number, code: string, detail: strin
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request took too long to arrive.']
 }
 
-/**
- * Answers a request Node's HTTP parser rejected (bad request line, oversized headers, …) on the raw socket,
- * with a problem like every other error, then closes the connection.
- */
-export function clientError (error: NodeJS.ErrnoException, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) return
-  const body = problem(...(CLIENT_ERRORS[error.code ?? ''] ?? [400, 'MALFORMED_REQUEST', 'The request is not valid HTTP.']))
+// A request line whose method Node's parser does not know (`get`, `FOO`): the method and target, to answer 405 or 404.
+const UNKNOWN_METHOD_LINE = /^([!#$%&'*+.^`|~\w-]+) (\S+) HTTP\/1\.[01]\r?\n/
+
+/** Writes a problem as the whole answer on a raw socket, then closes the connection. */
+export function answerOnSocket (socket: Socket, body: Problem, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body)
   socket.end([
     `HTTP/1.1 ${body.status} ${body.title}`,
     'Content-Type: application/problem+json; charset=utf-8',
     `Content-Length: ${Buffer.byteLength(text)}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
     'Connection: close',
     '',
     text
   ].join('\r\n'))
 }
 
-/** Every non-2xx answer, from handlers, Fastify itself or unknown routes, is application/problem+json. */
+/**
+ * Answers a request Node's HTTP parser rejected (bad request line, oversized headers, …) on the raw socket, with
+ * a problem like every other error. A method token the parser does not know is answered as Fastify would answer
+ * a method no route serves (405 with `Allow`, or 404), from the routes in `routes`.
+ */
+export function clientError (routes: RouteMethods) {
+  return function (error: Error & { code?: string, rawPacket?: unknown }, socket: Socket): void {
+    if (error.code === 'ECONNRESET' || !socket.writable) return
+    const { rawPacket } = error
+    const line = error.code === 'HPE_INVALID_METHOD' && Buffer.isBuffer(rawPacket) ? UNKNOWN_METHOD_LINE.exec(rawPacket.toString('latin1')) : null
+    if (line) {
+      const { problem: body, allow } = unroutedProblem(routes, line[1]!, line[2]!)
+      return answerOnSocket(socket, body, allow ? { Allow: allow } : {})
+    }
+    answerOnSocket(socket, problem(...(CLIENT_ERRORS[error.code ?? ''] ?? [400, 'MALFORMED_REQUEST', 'The request is not valid HTTP.'])))
+  }
+}
+
+/** Every error a handler or Fastify itself raises is answered as application/problem+json. */
 export default fp(async function problems (fastify: FastifyInstance) {
   fastify.setErrorHandler(function (error: FastifyError, request, reply) {
     const body = toProblem(error)
@@ -101,8 +119,4 @@ export default fp(async function problems (fastify: FastifyInstance) {
     else request.log.info({ code: body.code, err: error.message }, 'request rejected')
     return send(reply, body)
   })
-
-  fastify.setNotFoundHandler({ preHandler: fastify.rateLimit() }, function (request, reply) {
-    return send(reply, problem(404, 'NOT_FOUND', `No route answers ${request.method} at this path.`))
-  })
-}, { name: 'problems', dependencies: ['@fastify/rate-limit'] })
+}, { name: 'problems' })
