@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { externalProgram } from '../external-program.ts'
+import { testDatabase } from '../helper.ts'
+import { freePort, startServer } from '../run-script.ts'
+
+const CONFIG = new URL('../../schemathesis.toml', import.meta.url).pathname
+const st = externalProgram('st', 'pip install -r .ci/requirements.txt: Schemathesis, pinned')
+
+t.test('Schemathesis finds no failure: every check, every phase, against a running server', { skip: st.skip, timeout: 600_000 }, async t => {
+  const { url } = await testDatabase(t)
+  const port = await freePort()
+  // The limit stays on (a 429 is a conforming answer) but high enough that the run tests the API, not the limiter.
+  const server = await startServer({ MONGODB_URL: url, PORT: String(port), RATE_LIMIT_MAX: '1000000' })
+  t.teardown(() => server.child.kill('SIGKILL'))
+  // Its own working directory: nothing Schemathesis writes lands in the project.
+  const workdir = await mkdtemp(join(tmpdir(), 'songs-api-schemathesis-'))
+  t.teardown(() => rm(workdir, { recursive: true, force: true }))
+
+  const run = await new Promise<{ code: number, output: string }>(resolve => {
+    execFile(st.path!, ['--config-file', CONFIG, '--no-color', 'run', `http://127.0.0.1:${port}/openapi.json`,
+      '--checks', 'all', '--phases', 'examples,coverage,fuzzing,stateful'],
+    { cwd: workdir, timeout: 540_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout + stderr })
+    })
+  })
+  const generated = /(\d+) generated, (.*)/.exec(run.output)
+  t.comment(`Schemathesis: ${generated?.[0] ?? 'no summary'}`)
+  t.ok(generated && Number(generated[1]) > 0, 'test cases were generated')
+  t.match(run.output, /Selected: (\d+)\/\1/, 'every operation of the document was selected')
+  for (const phase of ['Examples', 'Coverage', 'Fuzzing', 'Stateful']) t.match(run.output, new RegExp(`✅ ${phase}`), `${phase} phase passed`)
+  t.equal(run.code, 0, 'no failure', { output: run.output.slice(-6000) })
+})
