@@ -15,6 +15,7 @@ import { loadConfig } from '../src/config.ts'
 import { collections as collectionsOf } from '../src/db/collections.ts'
 import { reconcileRatings } from '../src/db/reconcile-ratings.ts'
 import { encodeCursor } from '../src/lib/cursor.ts'
+import { engineOf } from '../src/db/engine.ts'
 import { searchWords } from '../src/lib/search-words.ts'
 import { LEVELS, ratingId, ratingsPerSong, songId } from './catalog.ts'
 import { loadCatalog } from './load-catalog.ts'
@@ -139,8 +140,7 @@ async function benchSize (songs: number, ratings: number) {
       await loadCatalog(collections, { songs, ratings, seed, batchSize: 5000, onProgress: (phase, done) => process.stderr.write(`\r${phase} ${done}   `) })
       process.stderr.write('\n')
     }
-    const build = await client.db().admin().command({ buildInfo: 1 })
-    const server = build.ferretdbVersion ? `FerretDB ${build.ferretdbVersion} (MongoDB ${build.version} wire)` : `MongoDB ${build.version}`
+    const server = (await engineOf(client.db())).name
     const load = { before: loadavg()[0]!, after: 0 }
     // The most rated song of the catalog gets the hot-song posts.
     const perSong = ratingsPerSong(songs, ratings)
