@@ -8,7 +8,6 @@ import { mongodbAnswers } from '../../src/db/mongodb-source.ts'
 import { freePort } from '../run-script.ts'
 import { systemMongodSkip } from '../system-mongod.ts'
 
-
 async function withClient<T> (url: string, use: (client: MongoClient) => Promise<T>): Promise<T> {
   const client = await MongoClient.connect(url, { serverSelectionTimeoutMS: 10_000 })
   try {
