@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { EMBEDDED_MONGODB_VERSION } from '../src/db/embedded-mongodb.ts'
@@ -46,6 +47,17 @@ t.test('without MONGODB_URL and no MongoDB on the local port, npm start says it 
   t.match(output, /Cannot start an embedded MongoDB: Download failed .*127\.0\.0\.1[\s\S]*ECONNREFUSED/)
   t.match(output, /docker compose up/)
   t.match(output, /set MONGODB_URL/)
+})
+
+t.test('without MONGODB_URL and something that is not MongoDB on the local port, npm start says so and starts nothing', async t => {
+  const { env, localPort } = await withoutMongodbUrl(t)
+  const squatter = createServer(socket => socket.destroy())
+  await new Promise<void>(resolve => squatter.listen(localPort, '127.0.0.1', resolve))
+  t.teardown(() => squatter.close())
+  const server = await startServer(env)
+  t.equal(await server.exited, 1)
+  t.match(server.output(), `Cannot start an embedded MongoDB: port ${localPort} is taken by something that is not MongoDB: free it or set LOCAL_MONGODB_PORT`)
+  t.notMatch(server.output(), /Downloading MongoDB/, 'nothing is downloaded for a start that cannot work')
 })
 
 t.test('npm start without MONGODB_URL runs on an embedded MongoDB whose ratings survive a restart, and stops it on SIGTERM', { skip: systemMongodSkip }, async t => {

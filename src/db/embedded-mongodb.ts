@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises'
+import { createServer } from 'node:net'
 
 /** The MongoDB release production runs (mongo:7), downloaded once by mongodb-memory-server and cached. */
 export const EMBEDDED_MONGODB_VERSION = '7.0.14'
@@ -14,7 +15,10 @@ export interface EmbeddedMongoDB {
 
 export interface EmbeddedOptions {
   databaseName: string
-  /** Fixed for a persistent data directory: the replica set's stored configuration names this member's port. */
+  /**
+   * Fixed for a persistent data directory: the replica set's stored configuration names this member's port, so one
+   * data directory goes with one port.
+   */
   port?: number
   /** Kept between starts when given; a temporary directory removed on stop otherwise. */
   dbPath?: string
@@ -28,6 +32,11 @@ export interface EmbeddedOptions {
  * mongodb-memory-server downloads MongoDB on first use (never at `npm ci`).
  */
 export async function startEmbeddedMongoDB ({ databaseName, port, dbPath, announce }: EmbeddedOptions): Promise<EmbeddedMongoDB> {
+  // mongodb-memory-server would move to another port when this one is taken, and the data directory's stored
+  // replica set configuration would then name the wrong member on the next start.
+  if (port !== undefined && !await portIsFree(port)) {
+    throw new Error(`port ${port} is taken by something that is not MongoDB: free it or set LOCAL_MONGODB_PORT`)
+  }
   // Loaded only when used: production and tests on MONGODB_URL never load it.
   const { DryMongoBinary, MongoMemoryReplSet } = await import('mongodb-memory-server-core')
   const binary = { version: EMBEDDED_MONGODB_VERSION }
@@ -45,4 +54,13 @@ export async function startEmbeddedMongoDB ({ databaseName, port, dbPath, announ
     url: replSet.getUri(databaseName),
     stop: async () => { await replSet.stop({ doCleanup: dbPath === undefined }) }
   }
+}
+
+/** Whether nothing listens on the loopback port. */
+async function portIsFree (port: number): Promise<boolean> {
+  const server = createServer()
+  return await new Promise<boolean>(resolve => {
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
 }
