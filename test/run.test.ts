@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import t from 'tap'
 import { mongoServerUrl } from './helper.ts'
-import { freePort, runScript } from './run-script.ts'
+import { runScript } from './run-script.ts'
+import { failingDownload } from './system-mongod.ts'
 import { dockerAvailable, noTestDatabase } from './test-mongodb.ts'
 
 t.test('npm test hands its arguments to tap and exits with tap\'s code', async t => {
@@ -28,16 +26,8 @@ t.test('the message when no MongoDB can be had names all three ways and the reas
 const dockerHere = await dockerAvailable() && 'Docker is available here, so npm test would start a mongo:7 container'
 
 t.test('with no MONGODB_URL, no Docker and no way to get MongoDB, npm test stops before tap with that message', { skip: dockerHere }, async t => {
-  const downloads = await mkdtemp(join(tmpdir(), 'songs-api-mongodb-binaries-'))
-  t.teardown(() => rm(downloads, { recursive: true, force: true }))
-  const run = await runScript('test/run.ts', [], {
-    MONGODB_URL: undefined,
-    MONGOMS_SYSTEM_BINARY: undefined,
-    // An empty download cache and a download address where nothing listens: the download fails at once, offline.
-    MONGOMS_DOWNLOAD_DIR: downloads,
-    MONGOMS_USE_HTTP: 'true',
-    MONGOMS_DOWNLOAD_URL: `http://127.0.0.1:${await freePort()}/mongodb-linux-x86_64-7.0.14.tgz`
-  })
+  const { env } = await failingDownload(t)
+  const run = await runScript('test/run.ts', [], { MONGODB_URL: undefined, ...env })
   t.equal(run.code, 1)
   t.match(run.stderr, /Downloading MongoDB .*about 70 MB/, 'it tried the embedded MongoDB')
   t.match(run.stderr, /The tests need a MongoDB\. Get one of these:[\s\S]*MONGODB_URL[\s\S]*Docker[\s\S]*embedded MongoDB/)

@@ -6,7 +6,7 @@ import t, { type Test } from 'tap'
 import { EMBEDDED_MONGODB_VERSION } from '../src/db/embedded-mongodb.ts'
 import { mongodbAnswers } from '../src/db/mongodb-source.ts'
 import { freePort, startServer } from './run-script.ts'
-import { systemMongodSkip } from './system-mongod.ts'
+import { failingDownload, systemMongodSkip } from './system-mongod.ts'
 
 /** `npm start` without MONGODB_URL, its local MongoDB port free and its embedded data in a fresh directory. */
 async function withoutMongodbUrl (t: Test, env: Record<string, string | undefined> = {}) {
@@ -30,19 +30,12 @@ t.test('NODE_ENV=production without MONGODB_URL never starts an embedded MongoDB
 })
 
 t.test('without MONGODB_URL and no MongoDB on the local port, npm start says it downloads MongoDB first, and a failed download names the other ways', async t => {
-  const downloads = await mkdtemp(join(tmpdir(), 'songs-api-mongodb-binaries-'))
-  t.teardown(() => rm(downloads, { recursive: true, force: true }))
-  // An empty download cache and a download address where nothing listens: the download fails at once, offline.
-  const { env } = await withoutMongodbUrl(t, {
-    MONGOMS_SYSTEM_BINARY: undefined,
-    MONGOMS_DOWNLOAD_DIR: downloads,
-    MONGOMS_USE_HTTP: 'true',
-    MONGOMS_DOWNLOAD_URL: `http://127.0.0.1:${await freePort()}/mongodb-linux-x86_64-${EMBEDDED_MONGODB_VERSION}.tgz`
-  })
+  const download = await failingDownload(t)
+  const { env } = await withoutMongodbUrl(t, download.env)
   const server = await startServer(env)
   t.equal(await server.exited, 1)
   const output = server.output()
-  t.match(output, new RegExp(`^Downloading MongoDB ${EMBEDDED_MONGODB_VERSION.replaceAll('.', '\\.')} \\(about 70 MB, once: it is cached in ${downloads}\\)`),
+  t.match(output, new RegExp(`^Downloading MongoDB ${EMBEDDED_MONGODB_VERSION.replaceAll('.', '\\.')} \\(about 70 MB, once: it is cached in ${download.downloadDir}\\)`),
     'the first line says what is downloaded, how big, and where it is kept')
   t.match(output, /Cannot start an embedded MongoDB: Download failed .*127\.0\.0\.1[\s\S]*ECONNREFUSED/)
   t.match(output, /docker compose up/)
