@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createRequire } from 'node:module'
+import { constants } from 'node:os'
 import { startTestMongoDB } from './test-mongodb.ts'
 
 let mongodb
@@ -20,4 +21,4 @@ const child = spawn(process.execPath, [tap, ...process.argv.slice(2)], { stdio: 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
 const [code, signal] = await once(child, 'exit') as [number | null, NodeJS.Signals | null]
 await mongodb.stop()
-process.exit(code ?? (signal ? 128 : 1))
+process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0))
