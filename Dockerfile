@@ -12,7 +12,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY src ./src
 COPY seed ./seed
-USER node
+# The image's unprivileged `node` user, by id: a name need not resolve on the host that runs the container.
+USER 1000:1000
 EXPOSE 3000
 # Liveness only (/health never touches the database); readiness (/ready) is the load balancer's check.
 # The image has no curl: Node's own fetch does the probe.

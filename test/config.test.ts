@@ -36,3 +36,18 @@ t.test('databaseNameOf reads the path of plain and SRV URLs', async t => {
   t.equal(databaseNameOf('mongodb://localhost:27017'), 'songs')
   t.equal(databaseNameOf('mongodb://localhost:27017/?tls=true'), 'songs')
 })
+
+t.test('without MONGODB_URL the local port is used, and the embedded database has a data directory', async t => {
+  const defaults = loadConfig({})
+  t.equal(defaults.mongodbUrlSet, false)
+  t.equal(defaults.localMongoDBPort, 27017)
+  t.equal(defaults.embeddedMongoDBDir, '.data/mongodb')
+  const local = loadConfig({ LOCAL_MONGODB_PORT: '27018', EMBEDDED_MONGODB_DIR: '/var/lib/songs' })
+  t.equal(local.mongodbUrl, 'mongodb://127.0.0.1:27018/songs')
+  t.equal(local.embeddedMongoDBDir, '/var/lib/songs')
+  const configured = loadConfig({ MONGODB_URL: 'mongodb://db:27017/catalog', LOCAL_MONGODB_PORT: '27018' })
+  t.equal(configured.mongodbUrl, 'mongodb://db:27017/catalog', 'MONGODB_URL wins over the local port')
+  t.equal(configured.mongodbUrlSet, true)
+  t.throws(() => loadConfig({ LOCAL_MONGODB_PORT: '0' }), /LOCAL_MONGODB_PORT must be >= 1/)
+  t.throws(() => loadConfig({ EMBEDDED_MONGODB_DIR: '' }), /EMBEDDED_MONGODB_DIR must NOT have fewer than 1 characters/)
+})

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { MongoClient, type Db } from 'mongodb'
-import t, { type Test } from 'tap'
+import type { Test } from 'tap'
 import { buildApp } from '../src/app.ts'
 import { loadConfig, type Config } from '../src/config.ts'
 import { collections, type Collections } from '../src/db/collections.ts'
@@ -10,30 +10,14 @@ import { tcpProxy } from './tcp-proxy.ts'
 
 export const SEED_FILE = new URL('../seed/songs.json', import.meta.url).pathname
 
-let serverUrl: Promise<string> | undefined
-
 /**
- * The MongoDB-wire server the tests talk to: `MONGODB_URL` when set, otherwise a `mongo:7` container
- * started with testcontainers for this test file.
+ * The MongoDB-wire server the tests talk to. `npm test` (test/run.ts) provides one for the whole run (MONGODB_URL,
+ * else a mongo:7 container, else an embedded MongoDB) and passes it on as `MONGODB_URL`.
  */
-export function mongoServerUrl (): Promise<string> {
-  serverUrl ??= process.env.MONGODB_URL ? Promise.resolve(process.env.MONGODB_URL) : startMongoContainer()
-  return serverUrl
-}
-
-async function startMongoContainer (): Promise<string> {
-  try {
-    const { GenericContainer, Wait } = await import('testcontainers')
-    const container = await new GenericContainer('mongo:7')
-      .withExposedPorts(27017)
-      .withWaitStrategy(Wait.forLogMessage(/Waiting for connections/))
-      .start()
-    t.teardown(() => container.stop())
-    return `mongodb://${container.getHost()}:${container.getMappedPort(27017)}/songs`
-  } catch (error) {
-    throw new Error('The tests need a MongoDB-wire server: set MONGODB_URL (e.g. mongodb://127.0.0.1:27017/songs) ' +
-      `or run Docker so testcontainers can start mongo:7. (${(error as Error).message})`)
-  }
+export async function mongoServerUrl (): Promise<string> {
+  if (process.env.MONGODB_URL) return process.env.MONGODB_URL
+  throw new Error('MONGODB_URL is not set: run the tests with `npm test` (add `-- --disable-coverage FILE` for one file), ' +
+    'which provides a MongoDB, or set MONGODB_URL yourself')
 }
 
 /** The same server with another database in the URL's path. */

@@ -3,7 +3,11 @@ import { once } from 'node:events'
 import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Test } from 'tap'
+import { externalProgram } from './external-program.ts'
 import { freePort } from './run-script.ts'
+
+/** Debian's redis-server: a test that needs it passes `{ skip: redisProgram.skip }`. */
+export const redisProgram = externalProgram('redis-server', 'apt-get install redis-server')
 
 /**
  * A real `redis-server` (Debian's redis-server package) on a free loopback port, without persistence, stopped
@@ -13,8 +17,8 @@ export async function redisServer (t: Test) {
   const port = await freePort()
   let server: ReturnType<typeof spawn> | undefined
   const start = async () => {
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-    server.on('error', error => { throw new Error(`redis-server could not start (apt-get install redis-server): ${error.message}`) })
+    server = spawn(redisProgram.path!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+    server.on('error', error => { throw new Error(`redis-server could not start: ${error.message}`) })
     for (let attempt = 0; attempt < 100; attempt++) {
       const up = await new Promise<boolean>(resolve => {
         const socket = connect(port, '127.0.0.1', () => { socket.destroy(); resolve(true) }).on('error', () => resolve(false))

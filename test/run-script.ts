@@ -7,7 +7,7 @@ const ROOT = new URL('..', import.meta.url).pathname
 export interface Run { code: number | null, stdout: string, stderr: string }
 
 /** Runs one of the project's TypeScript entry points as a user would, with the given environment. */
-export function runScript (script: string, args: string[], env: Record<string, string>): Promise<Run> {
+export function runScript (script: string, args: string[], env: Record<string, string | undefined>): Promise<Run> {
   return new Promise(resolve => {
     execFile(process.execPath, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })
@@ -18,9 +18,9 @@ export function runScript (script: string, args: string[], env: Record<string, s
 /**
  * Starts `src/server.ts`; resolves once it listens (or exits), with its output so far. Load shedding and the
  * database timeout are relaxed unless the test sets them: a busy test machine must not turn into 503s in tests
- * about something else.
+ * about something else. A variable given as `undefined` is removed from the server's environment.
  */
-export async function startServer (env: Record<string, string>): Promise<{ child: ChildProcess, output: () => string, exited: Promise<number | null> }> {
+export async function startServer (env: Record<string, string | undefined>): Promise<{ child: ChildProcess, output: () => string, exited: Promise<number | null> }> {
   const relaxed = { MAX_EVENT_LOOP_DELAY_MS: '60000', MONGODB_TIMEOUT_MS: '10000' }
   const child = spawn(process.execPath, ['src/server.ts'], { cwd: ROOT, env: { ...process.env, ...relaxed, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''

@@ -1,25 +1,24 @@
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import t from 'tap'
+import { externalProgram } from '../external-program.ts'
 import { buildTestApp, seedSongs } from '../helper.ts'
 import { committedSpec, operationsOf } from './spec.ts'
 
-// Debian's chromium package; `bash .ci/run` installs it. Never a browser downloaded by Playwright.
-const CHROMIUM = '/usr/bin/chromium'
+// Debian's chromium package. Never a browser downloaded by Playwright.
+const chromiumProgram = externalProgram('/usr/bin/chromium', 'apt-get install chromium')
 const SCREENSHOT = new URL('../artifacts/swagger-ui.png', import.meta.url).pathname
 
-t.test('Swagger UI at /docs lists every operation and "Try it out" on GET /songs shows a 200 with songs', async t => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`apt-get install -y chromium\` (bash .ci/run does).`)
+t.test('Swagger UI at /docs lists every operation and "Try it out" on GET /songs shows a 200 with songs', { skip: chromiumProgram.skip }, async t => {
   const app = await buildTestApp(t)
   const base = await app.listen({ port: 0, host: '127.0.0.1' })
 
   const profile = await mkdtemp(join(tmpdir(), 'songs-api-chromium-'))
   t.teardown(() => rm(profile, { recursive: true, force: true }))
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: chromiumProgram.path,
     headless: true,
     viewport: { width: 1280, height: 1000 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
