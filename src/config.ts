@@ -45,6 +45,11 @@ export interface Config {
   embeddedMongoDBDir: string
 }
 
+/** The URL with any user name and password replaced, for messages and logs. */
+export function withoutCredentials (mongodbUrl: string): string {
+  return mongodbUrl.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/?]*@/, '$1***@')
+}
+
 /** The database named in the URL's path, or `songs` when the URL names none. */
 export function databaseNameOf (mongodbUrl: string): string {
   const path = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(mongodbUrl)?.[1]

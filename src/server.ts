@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace'
 import { resolve } from 'node:path'
 import { MongoServerSelectionError } from 'mongodb'
 import { buildApp } from './app.ts'
-import { loadConfig, type Config } from './config.ts'
+import { loadConfig, withoutCredentials, type Config } from './config.ts'
 import { EMBEDDED_MONGODB_VERSION, startEmbeddedMongoDB, type EmbeddedMongoDB } from './db/embedded-mongodb.ts'
 import { chooseServerSource, mongodbAnswers } from './db/mongodb-source.ts'
 
@@ -44,7 +44,7 @@ if (source === 'embedded') {
 
 const app = await buildApp(config, { logger: { level: config.logLevel } }).catch(async (error: unknown) => {
   await embedded?.stop()
-  if (error instanceof MongoServerSelectionError) fail(`Cannot reach MongoDB. ${NO_DATABASE}\n(${config.mongodbUrl}: ${error.message})`)
+  if (error instanceof MongoServerSelectionError) fail(`Cannot reach MongoDB. ${NO_DATABASE}\n(${withoutCredentials(config.mongodbUrl)}: ${error.message})`)
   throw error
 })
 if (embedded) {

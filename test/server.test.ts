@@ -17,9 +17,11 @@ t.test('npm start on an empty database serves the 11 seeded songs and stops clea
 
 t.test('with no database reachable the server exits with a short message naming the ways to get one', async t => {
   const port = await freePort()
-  const server = await startServer({ MONGODB_URL: `mongodb://127.0.0.1:${await freePort()}/songs`, PORT: String(port), MONGODB_TIMEOUT_MS: '2000' })
+  const server = await startServer({ MONGODB_URL: `mongodb://songs:hunter2-secret@127.0.0.1:${await freePort()}/songs`, PORT: String(port), MONGODB_TIMEOUT_MS: '2000' })
   t.equal(await server.exited, 1)
   t.match(server.output(), /Cannot reach MongoDB/)
+  t.match(server.output(), /mongodb:\/\/\*\*\*@127\.0\.0\.1/, 'names the server it tried')
+  t.notMatch(server.output(), /hunter2/, 'never the password in the URL')
   t.match(server.output(), /docker compose up/)
   t.match(server.output(), /MONGODB_URL/)
   t.notMatch(server.output(), /\n\s+at /, 'no stack trace')
