@@ -1,28 +1,19 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { environments } from '../../infra/environments.ts'
-import { externalProgram } from '../external-program.ts'
+import { externalProgram, runProgram } from '../external-program.ts'
 
 const ROOT = new URL('../..', import.meta.url).pathname
 const CDK_CLI = join(ROOT, 'node_modules/aws-cdk/bin/cdk')
-
-function run (file: string, args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
-  return new Promise(resolve => {
-    execFile(file, args, { cwd: ROOT, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })
-    })
-  })
-}
 
 const out = mkdtempSync(join(tmpdir(), 'songs-api-cdk-'))
 t.teardown(() => rmSync(out, { recursive: true, force: true }))
 const templates = environments.map(environment => join(out, `songs-api-${environment.name}.template.json`))
 
 t.test('`cdk synth` (the CLI, with cdk.json) writes a template per environment and the image asset from the Dockerfile', async t => {
-  const synth = await run(process.execPath, [CDK_CLI, 'synth', '--output', out, '--quiet'])
+  const synth = await runProgram(process.execPath, [CDK_CLI, 'synth', '--output', out, '--quiet'], ROOT)
   t.equal(synth.code, 0, synth.stderr)
   for (const template of templates) t.ok(JSON.parse(readFileSync(template, 'utf8')).Resources, `${template} written`)
   const assets = JSON.parse(readFileSync(join(out, 'songs-api-production.assets.json'), 'utf8'))
@@ -33,7 +24,7 @@ t.test('`cdk synth` (the CLI, with cdk.json) writes a template per environment a
 
 const cfnLint = externalProgram('cfn-lint', 'pip install -r .ci/requirements.txt')
 t.test('cfn-lint finds no error or warning in either template', { skip: cfnLint.skip }, async t => {
-  const lint = await run(cfnLint.path!, ['--format', 'parseable', ...templates])
+  const lint = await runProgram(cfnLint.path!, ['--format', 'parseable', ...templates], ROOT)
   t.equal(lint.stdout + lint.stderr, '', 'no findings')
   t.equal(lint.code, 0)
 })

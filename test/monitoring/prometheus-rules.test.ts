@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { parse } from 'yaml'
 import { alarms, errorBudget, mongodbMaxPoolSize, slo } from '../../infra/design.ts'
 import { PROMETHEUS_RULES } from '../../infra/constructs/metrics-collector.ts'
-import { externalProgram } from '../external-program.ts'
+import { externalProgram, runProgram } from '../external-program.ts'
 
 const RULES_DIR = new URL('../../monitoring/prometheus/', import.meta.url).pathname
 
@@ -17,14 +16,6 @@ const alert = (name: string) => {
 }
 const duration = (minutes: number) => minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`
 const expr = (name: string) => alert(name).expr.replace(/\s+/g, ' ').trim()
-
-function run (file: string, args: string[]): Promise<{ code: number, output: string }> {
-  return new Promise(resolve => {
-    execFile(file, args, { cwd: RULES_DIR, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout + stderr })
-    })
-  })
-}
 
 t.test('the rules use the design’s numbers (infra/design.ts)', async t => {
   for (const [name, burn] of [['ErrorBudgetFastBurn', alarms.fastBurn], ['ErrorBudgetSlowBurn', alarms.slowBurn]] as const) {
@@ -49,9 +40,9 @@ t.test('the rules use the design’s numbers (infra/design.ts)', async t => {
 const promtool = externalProgram('promtool', 'apt-get install prometheus')
 
 t.test('promtool accepts the rules', { skip: promtool.skip }, async t => {
-  const check = await run(promtool.path!, ['check', 'rules', 'songs-api.rules.yml'])
-  t.equal(check.code, 0, check.output)
-  t.match(check.output, `SUCCESS: ${rules.length} rules found`)
+  const check = await runProgram(promtool.path!, ['check', 'rules', 'songs-api.rules.yml'], RULES_DIR)
+  t.equal(check.code, 0, check.stdout + check.stderr)
+  t.match(check.stdout, `SUCCESS: ${rules.length} rules found`)
 })
 
 t.test('promtool’s unit tests show each alert firing and staying silent on synthetic series', { skip: promtool.skip }, async t => {
@@ -61,7 +52,7 @@ t.test('promtool’s unit tests show each alert firing and staying silent on syn
     t.ok(cases.some(c => c.alertname === name && c.exp_alerts.length > 0), `${name} is shown firing`)
     t.ok(cases.some(c => c.alertname === name && c.exp_alerts.length === 0), `${name} is shown silent`)
   }
-  const unit = await run(promtool.path!, ['test', 'rules', 'songs-api.rules.test.yml'])
-  t.equal(unit.code, 0, unit.output)
-  t.match(unit.output, 'SUCCESS')
+  const unit = await runProgram(promtool.path!, ['test', 'rules', 'songs-api.rules.test.yml'], RULES_DIR)
+  t.equal(unit.code, 0, unit.stdout + unit.stderr)
+  t.match(unit.stdout, 'SUCCESS')
 })
