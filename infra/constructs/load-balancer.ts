@@ -2,9 +2,10 @@ import { aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecs as ecs, aws_elas
 import { Construct } from 'constructs'
 import { containerPort, deployment, probes, publicPathPatterns } from '../design.ts'
 import type { Environment } from '../environments.ts'
+import { problem } from '../../src/lib/problem.ts'
 
-// What the ALB answers for any path it does not forward (`/metrics` among them), in the API's own problem format.
-const NOT_FORWARDED = JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'No such resource.', code: 'NOT_FOUND' })
+// What the ALB answers for any path it does not forward (`/metrics` among them): the API's own 404 problem.
+const NOT_FORWARDED = JSON.stringify(problem(404, 'NOT_FOUND', 'No route answers at this path.'))
 
 /**
  * The Application Load Balancer (sections 2, 4.1): in the public subnets of three AZs, HTTPS only, reachable only

@@ -77,7 +77,8 @@ for (const { environment, template } of stacks) {
 
   t.test(`${environment.name}: the ALB forwards the public paths only; /metrics gets its 404`, async t => {
     const listener = only(template, 'AWS::ElasticLoadBalancingV2::Listener')
-    t.match(listener, { Port: 443, Protocol: 'HTTPS', DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }] })
+    t.match(listener, { Port: 443, Protocol: 'HTTPS', DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'application/problem+json' } }] })
+    t.match(JSON.parse(listener.DefaultActions[0].FixedResponseConfig.MessageBody), { status: 404, code: 'NOT_FOUND', type: 'urn:songs-api:problem:not-found' }, 'the API’s own problem format')
     const forwarded = resources(template, 'AWS::ElasticLoadBalancingV2::ListenerRule')
       .filter(r => r.properties.Actions.some((a: any) => a.Type === 'forward'))
       .flatMap(r => r.properties.Conditions.flatMap((c: any) => c.PathPatternConfig?.Values ?? c.Values))
