@@ -8,6 +8,9 @@ import { externalProgram, runProgram } from '../external-program.ts'
 const ROOT = new URL('../..', import.meta.url).pathname
 const CDK_CLI = join(ROOT, 'node_modules/aws-cdk/bin/cdk')
 
+// The CLI and cfn-lint take about 20 s each on an idle 2-core machine and several times that under the suite's load.
+t.setTimeout(360_000)
+
 const out = mkdtempSync(join(tmpdir(), 'songs-api-cdk-'))
 t.teardown(() => rmSync(out, { recursive: true, force: true }))
 const templates = environments.map(environment => join(out, `songs-api-${environment.name}.template.json`))
