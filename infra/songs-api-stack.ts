@@ -1,4 +1,4 @@
-import { aws_s3 as s3, aws_secretsmanager as secretsmanager, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib'
+import { aws_s3 as s3, aws_secretsmanager as secretsmanager, CfnParameter, Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib'
 import type { Construct } from 'constructs'
 import { AlarmTopics } from './constructs/alarm-topics.ts'
 import { Alarms } from './constructs/alarms.ts'
@@ -15,7 +15,8 @@ import type { Environment } from './environments.ts'
 
 /**
  * One environment of songs-api on AWS (docs/architecture.md): the same class for staging and production, sized by
- * the environment table. Parameters: the Atlas project and API key profile, and the two ACM certificates.
+ * the environment table. Parameters: the Atlas project and API key profile, the two ACM certificates and the
+ * MongoDB connection string.
  */
 export class SongsApiStack extends Stack {
   constructor (scope: Construct, id: string, props: StackProps & { environment: Environment }) {
@@ -42,13 +43,21 @@ export class SongsApiStack extends Stack {
 
     const redis = new Redis(this, 'Redis', { environment, vpc, key, events: topics.ticket })
     const atlas = new Atlas(this, 'Atlas', { environment, vpc })
+    // The Atlas private-endpoint connection string with the application user's credentials and maxPoolSize=20. A
+    // NoEcho parameter, so the first deploy starts tasks that can connect; CloudFormation never shows its value.
+    const connectionString = new CfnParameter(this, 'MongodbConnectionString', {
+      noEcho: true,
+      description: 'MONGODB_URL: the Atlas private-endpoint SRV connection string with the application user, database songs, maxPoolSize=20',
+      allowedPattern: '^mongodb(\\+srv)?://.+'
+    })
     const mongodbUrl = new secretsmanager.Secret(this, 'MongodbUrl', {
       description: 'MONGODB_URL: the Atlas private-endpoint connection string with the application user, maxPoolSize=20',
-      encryptionKey: key
+      encryptionKey: key,
+      secretStringValue: SecretValue.cfnParameter(connectionString)
     })
     Validations.of(mongodbUrl).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The credentials in it belong to an Atlas database user; Atlas rotates them (a new user password), then this secret is updated and the service redeployed'
+      reason: 'The credentials in it belong to an Atlas database user: rotating them is a new password in Atlas, then a stack update with the new MongodbConnectionString, which redeploys the tasks'
     })
     const jwtSecret = new secretsmanager.Secret(this, 'JwtSecret', {
       description: 'JWT_SECRET: signs the API access tokens',

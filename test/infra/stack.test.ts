@@ -143,6 +143,9 @@ for (const { environment, template } of stacks) {
     for (const secret of container.Secrets) t.ok(secrets.has(secret.ValueFrom.Ref), `${secret.Name} is a stack secret`)
     const plain = only(template, 'AWS::ECS::TaskDefinition').ContainerDefinitions.flatMap((c: any) => c.Environment ?? [])
     t.same(plain.filter((e: any) => secretNames.includes(e.Name)), [], 'not in any container’s environment')
+    const parameter = template.toJSON().Parameters.MongodbConnectionString
+    t.match(parameter, { NoEcho: true }, 'the connection string is a NoEcho parameter')
+    t.same(resources(template, 'AWS::SecretsManager::Secret').find(s => s.id.startsWith('MongodbUrl'))?.properties.SecretString, { Ref: 'MongodbConnectionString' }, 'MONGODB_URL holds it')
     const text = JSON.stringify(template.toJSON())
     t.notMatch(text, /mongodb(\+srv)?:\/\/[^"]*@/, 'no connection string with credentials in the template')
     t.match(text, /\{\{resolve:secretsmanager:/, 'the Redis AUTH token is a deploy-time dynamic reference')
