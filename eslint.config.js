@@ -1,3 +1,3 @@
 import neostandard from 'neostandard'
 
-export default neostandard({ ts: true, ignores: ['.tap/**', 'coverage/**', 'test/artifacts/**', 'openapi/**'] })
+export default neostandard({ ts: true, ignores: ['.tap/**', 'coverage/**', 'cdk.out/**', 'test/artifacts/**', 'openapi/**'] })

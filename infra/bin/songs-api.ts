@@ -1,0 +1,3 @@
+import { buildInfraApp } from '../app.ts'
+
+buildInfraApp().app.synth()

@@ -1,0 +1,229 @@
+import { aws_cloudfront as cloudfront } from 'aws-cdk-lib'
+import { Match, type Template } from 'aws-cdk-lib/assertions'
+import { readFileSync } from 'node:fs'
+import t from 'tap'
+import { alarms, cachedRoutes, containerPort, deployment, edgeMaxTtlSeconds, errorBudget, probes, scaling, waf } from '../../infra/design.ts'
+import { PROMETHEUS_RULES } from '../../infra/constructs/metrics-collector.ts'
+import { pathPattern, synthesize } from './synth.ts'
+
+// What the design promises of each environment's template (docs/architecture.md, sections 2–4).
+const { stacks } = synthesize()
+
+type Resources = Record<string, { Type: string, Properties: any, Metadata?: any }>
+
+function resources (template: Template, type: string): Array<{ id: string, properties: any }> {
+  return Object.entries(template.findResources(type) as Resources).map(([id, resource]) => ({ id, properties: resource.Properties }))
+}
+
+function only (template: Template, type: string): any {
+  const found = resources(template, type)
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`)
+  return found[0]!.properties
+}
+
+const apiContainer = (template: Template) => only(template, 'AWS::ECS::TaskDefinition').ContainerDefinitions.find((c: any) => c.Name === 'api')
+
+for (const { environment, template } of stacks) {
+  t.test(`${environment.name}: a VPC over three AZs; tasks, Redis and the Atlas endpoint in private subnets`, async t => {
+    const subnets = resources(template, 'AWS::EC2::Subnet').map(s => s.properties)
+    const privateSubnets = subnets.filter(s => s.MapPublicIpOnLaunch === false)
+    t.same(new Set(privateSubnets.map(s => s.AvailabilityZone)), new Set(environment.availabilityZones), 'private subnets in all three AZs')
+    t.equal(privateSubnets.length, 6, 'application and data subnets in each AZ')
+    t.same(only(template, 'AWS::ECS::Service').NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp, 'DISABLED')
+    t.equal(only(template, 'AWS::ECS::Service').LaunchType, 'FARGATE')
+  })
+
+  t.test(`${environment.name}: target tracking on CPU and requests per target, between the environment's bounds`, async t => {
+    const target = only(template, 'AWS::ApplicationAutoScaling::ScalableTarget')
+    t.equal(target.MinCapacity, environment.tasks.minimum)
+    t.equal(target.MaxCapacity, environment.tasks.maximum)
+    const policies = resources(template, 'AWS::ApplicationAutoScaling::ScalingPolicy').map(p => p.properties.TargetTrackingScalingPolicyConfiguration)
+    const byMetric = (metric: string) => policies.find(p => p.PredefinedMetricSpecification.PredefinedMetricType === metric)
+    t.match(byMetric('ECSServiceAverageCPUUtilization'), { TargetValue: scaling.cpuTargetPercent, ScaleOutCooldown: 60, ScaleInCooldown: 300 })
+    t.match(byMetric('ALBRequestCountPerTarget'), { TargetValue: 24_000, ScaleOutCooldown: scaling.scaleOutCooldownSeconds, ScaleInCooldown: scaling.scaleInCooldownSeconds })
+    t.equal(policies.length, 2, 'no other policy')
+  })
+
+  t.test(`${environment.name}: the minimum goes up on Friday 16:00 UTC and back down on Monday 06:00 UTC`, async t => {
+    const actions = only(template, 'AWS::ApplicationAutoScaling::ScalableTarget').ScheduledActions
+    t.same(actions.map((a: any) => [a.Schedule, a.Timezone, a.ScalableTargetAction]), [
+      ['cron(0 16 ? * FRI *)', 'Etc/UTC', { MinCapacity: environment.tasks.weekendMinimum }],
+      ['cron(0 6 ? * MON *)', 'Etc/UTC', { MinCapacity: environment.tasks.minimum }]
+    ])
+  })
+
+  t.test(`${environment.name}: rolling deploys at full capacity with the circuit breaker rolling back`, async t => {
+    t.match(only(template, 'AWS::ECS::Service').DeploymentConfiguration, {
+      MinimumHealthyPercent: 100,
+      MaximumPercent: deployment.maximumPercent,
+      DeploymentCircuitBreaker: { Enable: true, Rollback: true }
+    })
+    t.equal(apiContainer(template).StopTimeout, 30, 'longer than the server’s 10 s drain')
+  })
+
+  t.test(`${environment.name}: container health on /health, ALB target health on /ready`, async t => {
+    const health = apiContainer(template).HealthCheck
+    t.match(health.Command.join(' '), `http://127.0.0.1:${containerPort}/health`)
+    t.match(health, { Interval: probes.liveness.intervalSeconds, Timeout: probes.liveness.timeoutSeconds, Retries: probes.liveness.retries })
+    t.match(only(template, 'AWS::ElasticLoadBalancingV2::TargetGroup'), {
+      HealthCheckPath: '/ready',
+      HealthCheckIntervalSeconds: 10,
+      HealthCheckTimeoutSeconds: 5,
+      HealthyThresholdCount: 2,
+      UnhealthyThresholdCount: 2,
+      TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(deployment.deregistrationDelaySeconds) }]
+    })
+  })
+
+  t.test(`${environment.name}: the ALB forwards the public paths only; /metrics gets its 404`, async t => {
+    const listener = only(template, 'AWS::ElasticLoadBalancingV2::Listener')
+    t.match(listener, { Port: 443, Protocol: 'HTTPS', DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'application/problem+json' } }] })
+    t.match(JSON.parse(listener.DefaultActions[0].FixedResponseConfig.MessageBody), { status: 404, code: 'NOT_FOUND', type: 'urn:songs-api:problem:not-found' }, 'the API’s own problem format')
+    const forwarded = resources(template, 'AWS::ElasticLoadBalancingV2::ListenerRule')
+      .filter(r => r.properties.Actions.some((a: any) => a.Type === 'forward'))
+      .flatMap(r => r.properties.Conditions.flatMap((c: any) => c.PathPatternConfig?.Values ?? c.Values))
+      .map(pathPattern)
+    const isForwarded = (path: string) => forwarded.some(pattern => pattern.test(path))
+    for (const path of ['/songs', '/songs/search', '/songs/avg/rating/0123456789abcdef01234567', '/songs/rating', '/users', '/auth/token', '/openapi.json', '/docs/']) {
+      t.ok(isForwarded(path), `${path} reaches the tasks`)
+    }
+    for (const path of ['/metrics', '/metrics/', '/health', '/ready']) t.notOk(isForwarded(path), `${path} is not forwarded`)
+    const ingress = [
+      ...resources(template, 'AWS::EC2::SecurityGroup').flatMap(g => g.properties.SecurityGroupIngress ?? []),
+      ...resources(template, 'AWS::EC2::SecurityGroupIngress').map(r => r.properties)
+    ]
+    t.same(ingress.filter((rule: any) => rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0'), [], 'nothing is open to the internet')
+    t.ok(ingress.some((rule: any) => rule.SourcePrefixListId === environment.cloudFrontPrefixListId && rule.FromPort === 443), 'the ALB takes HTTPS from CloudFront’s addresses')
+  })
+
+  t.test(`${environment.name}: CloudFront caches each GET route by its own query strings, keeps the origin's Cache-Control and never caches writes or accounts`, async t => {
+    const distribution = only(template, 'AWS::CloudFront::Distribution').DistributionConfig
+    const policies = Object.fromEntries(resources(template, 'AWS::CloudFront::CachePolicy').map(p => [p.id, p.properties.CachePolicyConfig]))
+    const behaviourFor = (path: string) => distribution.CacheBehaviors.find((b: any) => pathPattern(b.PathPattern).test(path)) ?? distribution.DefaultCacheBehavior
+    const policyOf = (behaviour: any) => policies[behaviour.CachePolicyId.Ref]
+    const disabled = cloudfront.CachePolicy.CACHING_DISABLED.cachePolicyId
+    const allViewer = cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId
+
+    for (const route of cachedRoutes) {
+      const path = route.pathPattern.replace('*', '0123456789abcdef01234567')
+      const policy = policyOf(behaviourFor(path))
+      t.ok(policy, `${route.route} has a cache policy of its own`)
+      const key = policy.ParametersInCacheKeyAndForwardedToOrigin
+      t.same(key.QueryStringsConfig.QueryStrings ?? [], route.queryStrings, `${route.route} keys on ${route.queryStrings.join(', ') || 'no query string'}`)
+      t.equal(key.QueryStringsConfig.QueryStringBehavior, route.queryStrings.length > 0 ? 'whitelist' : 'none')
+      t.match(policy, { MinTTL: 0, DefaultTTL: 0, MaxTTL: edgeMaxTtlSeconds }, 'the origin’s max-age decides; nothing is cached without one')
+      t.ok(route.originMaxAge <= edgeMaxTtlSeconds, 'the ceiling does not cut the origin’s max-age')
+      t.equal(key.CookiesConfig.CookieBehavior, 'none')
+      t.same(key.HeadersConfig.Headers ?? [], route.authorizationInKey ? ['Authorization'] : [], 'Authorization is forwarded only as part of the key')
+    }
+    for (const path of ['/songs/rating', '/users', '/users/me', '/auth/token', '/songs/0123456789abcdef01234567', '/anything-new']) {
+      const behaviour = behaviourFor(path)
+      t.equal(behaviour.CachePolicyId, disabled, `${path} is never cached`)
+      t.equal(behaviour.OriginRequestPolicyId, allViewer, `${path} reaches the origin with every header, Authorization included`)
+      t.same(behaviour.AllowedMethods, ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'])
+    }
+    t.match(distribution, { HttpVersion: 'http2and3', ViewerCertificate: { MinimumProtocolVersion: 'TLSv1.2_2021' } })
+    t.match(distribution.DefaultCacheBehavior.FunctionAssociations, [{ EventType: 'viewer-request' }], 'the request-id and case-folding function runs on every request')
+  })
+
+  t.test(`${environment.name}: WAF with the managed rule groups and a per-IP rate rule, on the distribution`, async t => {
+    const acl = only(template, 'AWS::WAFv2::WebACL')
+    t.equal(acl.Scope, 'CLOUDFRONT')
+    t.same(acl.Rules.flatMap((r: any) => r.Statement.ManagedRuleGroupStatement?.Name ?? []), waf.managedRuleGroups)
+    t.match(acl.Rules.find((r: any) => r.Statement.RateBasedStatement), { Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } } })
+    const [aclId] = Object.keys(template.findResources('AWS::WAFv2::WebACL'))
+    t.same(only(template, 'AWS::CloudFront::Distribution').DistributionConfig.WebACLId, { 'Fn::GetAtt': [aclId, 'Arn'] })
+  })
+
+  t.test(`${environment.name}: MONGODB_URL, JWT_SECRET and REDIS_URL come from Secrets Manager, never the plain environment`, async t => {
+    const container = apiContainer(template)
+    const secretNames = ['MONGODB_URL', 'JWT_SECRET', 'REDIS_URL']
+    t.same(container.Secrets.map((s: any) => s.Name).sort(), [...secretNames].sort())
+    const secrets = new Set(Object.keys(template.findResources('AWS::SecretsManager::Secret')))
+    for (const secret of container.Secrets) t.ok(secrets.has(secret.ValueFrom.Ref), `${secret.Name} is a stack secret`)
+    const plain = only(template, 'AWS::ECS::TaskDefinition').ContainerDefinitions.flatMap((c: any) => c.Environment ?? [])
+    t.same(plain.filter((e: any) => secretNames.includes(e.Name)), [], 'not in any container’s environment')
+    const parameter = template.toJSON().Parameters.MongodbConnectionString
+    t.match(parameter, { NoEcho: true }, 'the connection string is a NoEcho parameter')
+    t.same(resources(template, 'AWS::SecretsManager::Secret').find(s => s.id.startsWith('MongodbUrl'))?.properties.SecretString, { Ref: 'MongodbConnectionString' }, 'MONGODB_URL holds it')
+    const text = JSON.stringify(template.toJSON())
+    t.notMatch(text, /mongodb(\+srv)?:\/\/[^"]*@/, 'no connection string with credentials in the template')
+    t.match(text, /\{\{resolve:secretsmanager:/, 'the Redis AUTH token is a deploy-time dynamic reference')
+  })
+
+  t.test(`${environment.name}: no public database: Atlas over PrivateLink only, Redis in isolated subnets, both reachable from the tasks alone`, async t => {
+    t.same(Object.keys(template.findResources('MongoDB::Atlas::ProjectIpAccessList')), [], 'no Atlas access-list entry')
+    t.match(only(template, 'MongoDB::Atlas::Cluster'), {
+      ClusterType: 'REPLICASET',
+      BackupEnabled: true,
+      PitEnabled: true,
+      ReplicationSpecs: [{ AdvancedRegionConfigs: [{ ElectableSpecs: { InstanceSize: environment.atlas.instanceSize, NodeCount: 3 }, AutoScaling: { Compute: { Enabled: true, MaxInstanceSize: environment.atlas.maxInstanceSize } } }] }]
+    })
+    const endpoint = only(template, 'AWS::EC2::VPCEndpoint')
+    t.equal(endpoint.VpcEndpointType, 'Interface')
+    t.same(endpoint.ServiceName, { 'Fn::GetAtt': [Object.keys(template.findResources('MongoDB::Atlas::PrivateEndpointService'))[0], 'EndpointServiceName'] })
+    t.match(only(template, 'MongoDB::Atlas::PrivateEndpointAWS'), { Id: { Ref: Object.keys(template.findResources('AWS::EC2::VPCEndpoint'))[0] } }, 'the endpoint is registered with Atlas')
+
+    const taskGroup = only(template, 'AWS::ECS::Service').NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[0]['Fn::GetAtt'][0]
+    const ingress = resources(template, 'AWS::EC2::SecurityGroupIngress').map(r => r.properties)
+    const redis = only(template, 'AWS::ElastiCache::ReplicationGroup')
+    const redisGroup = redis.SecurityGroupIds[0]['Fn::GetAtt'][0]
+    const endpointGroup = endpoint.SecurityGroupIds[0]['Fn::GetAtt'][0]
+    for (const group of [redisGroup, endpointGroup]) {
+      const rules = ingress.filter(r => r.GroupId['Fn::GetAtt'][0] === group)
+      t.ok(rules.length > 0, `${group} has ingress rules`)
+      t.ok(rules.every(r => r.SourceSecurityGroupId?.['Fn::GetAtt']?.[0] === taskGroup), `${group} admits the API tasks only`)
+    }
+    t.match(redis, { MultiAZEnabled: true, AutomaticFailoverEnabled: true, NumCacheClusters: 2, TransitEncryptionEnabled: true, AtRestEncryptionEnabled: true, CacheNodeType: environment.redisNodeType })
+    const isolated = resources(template, 'AWS::EC2::Subnet').filter(s => s.properties.Tags.some((tag: any) => tag.Key === 'aws-cdk:subnet-type' && tag.Value === 'Isolated')).map(s => s.id)
+    const subnetGroup = only(template, 'AWS::ElastiCache::SubnetGroup')
+    t.same(subnetGroup.SubnetIds.map((s: any) => s.Ref).sort(), isolated.sort(), 'Redis in the isolated subnets')
+  })
+
+  t.test(`${environment.name}: least privilege: the task role may only write metrics to its workspace`, async t => {
+    const taskRole = only(template, 'AWS::ECS::TaskDefinition').TaskRoleArn['Fn::GetAtt'][0]
+    const statements = resources(template, 'AWS::IAM::Policy')
+      .filter(p => p.properties.Roles.some((r: any) => r.Ref === taskRole))
+      .flatMap(p => p.properties.PolicyDocument.Statement)
+    t.same(statements, [{ Action: 'aps:RemoteWrite', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::APS::Workspace'))[0], 'Arn'] } }])
+    t.same(resources(template, 'AWS::IAM::Role').find(r => r.id === taskRole)?.properties.ManagedPolicyArns, undefined, 'no managed policies')
+  })
+
+  t.test(`${environment.name}: logs retained and, with secrets, Redis and the alarm topics, encrypted with the stack's key`, async t => {
+    const [keyId] = Object.keys(template.findResources('AWS::KMS::Key'))
+    t.match(only(template, 'AWS::KMS::Key'), { EnableKeyRotation: true })
+    const usesKey = (value: any) => JSON.stringify(value).includes(`"${keyId}"`)
+    for (const group of resources(template, 'AWS::Logs::LogGroup')) {
+      t.equal(group.properties.RetentionInDays, environment.logRetentionDays, `${group.id} retention`)
+      t.ok(usesKey(group.properties.KmsKeyId), `${group.id} encrypted`)
+    }
+    for (const secret of resources(template, 'AWS::SecretsManager::Secret')) t.ok(usesKey(secret.properties.KmsKeyId), `${secret.id} encrypted`)
+    for (const topic of resources(template, 'AWS::SNS::Topic')) t.ok(usesKey(topic.properties.KmsMasterKeyId), `${topic.id} encrypted`)
+    t.ok(usesKey(only(template, 'AWS::ElastiCache::ReplicationGroup').KmsKeyId), 'Redis at rest')
+    t.ok(usesKey(only(template, 'AWS::APS::Workspace').KmsKeyArn), 'the metrics workspace')
+  })
+
+  t.test(`${environment.name}: an alarm per SLO and alarm row of the design`, async t => {
+    const metricAlarms = resources(template, 'AWS::CloudWatch::Alarm').map(a => a.properties)
+    const composite = resources(template, 'AWS::CloudWatch::CompositeAlarm').map(a => a.properties)
+    const ratioAlarms = metricAlarms.filter(a => a.Metrics?.some((m: any) => m.Expression?.includes('target5xx')))
+    const windows = (rate: number) => ratioAlarms.filter(a => Math.abs(a.Threshold - rate * errorBudget) < 1e-12).map(a => a.Metrics.find((m: any) => m.MetricStat).MetricStat.Period / 60).sort((a, b) => a - b)
+    t.same(windows(alarms.fastBurn.rate), [5, 60], 'fast burn: 14.4x over 1 h and 5 min')
+    t.same(windows(alarms.slowBurn.rate), [30, 360], 'slow burn: 6x over 6 h and 30 min')
+    t.equal(composite.filter(c => /Error budget/.test(c.AlarmDescription)).length, 2, 'each burn alarm needs both windows')
+    const byMetric = (name: string) => metricAlarms.filter(a => a.MetricName === name)
+    t.match(byMetric('TargetResponseTime'), [{ ExtendedStatistic: 'p99', Threshold: 0.2, EvaluationPeriods: 10 }])
+    t.match(byMetric('HealthyHostCount'), [{ Threshold: 2, ComparisonOperator: 'LessThanThreshold' }])
+    t.match(byMetric('UnHealthyHostCount'), [{ Threshold: 1, EvaluationPeriods: 5 }])
+    t.match(byMetric('RunningTaskCount'), [{ Threshold: environment.tasks.maximum, EvaluationPeriods: 10 }])
+    t.match(byMetric('CPUUtilization'), [{ Threshold: 70, EvaluationPeriods: 10 }])
+    t.equal(byMetric('EngineCPUUtilization').length, 2, 'Redis CPU, each node')
+    t.match(byMetric('5xxErrorRate'), [{ Threshold: 1, EvaluationPeriods: 5 }])
+    t.match(byMetric('CacheHitRate'), [{ Threshold: 50, EvaluationPeriods: 30, ComparisonOperator: 'LessThanThreshold' }])
+    t.ok([...metricAlarms, ...composite].every(a => a.AlarmActions === undefined || a.AlarmActions.length === 1), 'each alarm pages or tickets')
+    t.ok(only(template, 'AWS::ElastiCache::ReplicationGroup').NotificationTopicArn, 'Redis failovers reach the ticket topic')
+    t.equal(only(template, 'AWS::APS::RuleGroupsNamespace').Data, readFileSync(PROMETHEUS_RULES, 'utf8'), 'the application alerts are the rules of monitoring/prometheus')
+    t.match(JSON.stringify(only(template, 'AWS::APS::Workspace').AlertManagerDefinition), /receiver.{0,20}page.{0,40}severity=.{0,12}page/, 'Prometheus alerts routed by severity')
+    t.ok(template.findResources('AWS::CloudWatch::Dashboard', Match.anyValue()), 'a dashboard')
+  })
+}
