@@ -1,3 +1,4 @@
+import { ObjectId } from 'mongodb'
 import type { MediaTypeObject, ReferenceObject, RequestBodyObject, SchemaObject } from 'openapi-typescript'
 import t, { type Test } from 'tap'
 import type { buildApp } from '../../src/app.ts'
@@ -42,7 +43,9 @@ function exampleOf (schema: SchemaObject | ReferenceObject | undefined): unknown
 function exampleCall ({ method, path, operation }: Operation, real: Record<string, string>): Call {
   let url = path
   const query = new URLSearchParams()
-  const headers: Record<string, string> = {}
+  // An operation that requires a bearer token gets the real one; where it is optional, the call stays anonymous.
+  const tokenRequired = operation.security?.length && operation.security.every(requirement => 'bearerAuth' in requirement)
+  const headers: Record<string, string> = tokenRequired ? { authorization: real.authorization! } : {}
   for (const parameter of parametersOf(operation)) {
     const value = real[parameter.name] ?? parameter.example ?? exampleOf(parameter.schema)
     if (value === undefined) {
@@ -61,14 +64,21 @@ function exampleCall ({ method, path, operation }: Operation, real: Record<strin
   return { method, url: query.size ? `${url}?${query}` : url, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }
 }
 
-async function realValues (base: string): Promise<Record<string, string>> {
+/** A real song, and the tokens of an admin (made without a request, so that no rate limit is used up). */
+async function realValues (app: Awaited<ReturnType<typeof buildApp>>, base: string): Promise<Record<string, string>> {
   const page = await (await fetch(`${base}/songs`)).json() as { items: { id: string }[] }
-  return { song_id: page.items[0]!.id }
+  const { user } = (await app.usersRepository.makeAdmin('contract-admin', 'contract-admin-password'))!
+  return {
+    song_id: page.items[0]!.id,
+    refresh_token: await app.refreshTokensRepository.issue(ObjectId.createFromHexString(user.id)),
+    authorization: `Bearer ${app.jwt.sign({ sub: user.id, roles: user.roles })}`
+  }
 }
 
 t.test('every operation answers its documented example request with a documented success', async t => {
-  const base = await listen(await buildTestApp(t))
-  const real = await realValues(base)
+  const app = await buildTestApp(t)
+  const base = await listen(app)
+  const real = await realValues(app, base)
   for (const operation of operations) {
     const { status } = await check(t, base, exampleCall(operation, real))
     t.ok(status >= 200 && status < 300, `${operation.operation.operationId} answered ${status}`)
@@ -85,8 +95,9 @@ t.test('the documented examples are what the seeded catalog answers', async t =>
 })
 
 t.test('errors of every route are the documented problems', async t => {
-  const base = await listen(await buildTestApp(t))
-  const { song_id: songId } = await realValues(base)
+  const app = await buildTestApp(t)
+  const base = await listen(app)
+  const { song_id: songId } = await realValues(app, base)
   const json = { 'content-type': 'application/json' }
   const calls: [Call, number, string][] = [
     [{ method: 'GET', url: '/songs?limit=0' }, 400, 'VALIDATION_FAILED'],
@@ -111,8 +122,9 @@ t.test('errors of every route are the documented problems', async t => {
 })
 
 t.test('past the rate limit every operation answers a documented 429', async t => {
-  const base = await listen(await buildTestApp(t, { RATE_LIMIT_MAX: '1' }))
-  const real = await realValues(base) // uses up the one request this client may make
+  const app = await buildTestApp(t, { RATE_LIMIT_MAX: '1' })
+  const base = await listen(app)
+  const real = await realValues(app, base) // uses up the one request this client may make
   for (const operation of operations) {
     const { status } = await check(t, base, exampleCall(operation, real))
     // An operation the limit does not apply to (none yet) answers as usual; the answer still matches the document.
@@ -123,7 +135,7 @@ t.test('past the rate limit every operation answers a documented 429', async t =
 t.test('with the database cut away every operation answers a documented 503', async t => {
   const { app, proxy } = await buildAppBehindProxy(t)
   const base = await listen(app)
-  const real = await realValues(base)
+  const real = await realValues(app, base)
   proxy.cut()
   await Promise.all(operations.map(async operation => {
     const { status } = await check(t, base, exampleCall(operation, real))
