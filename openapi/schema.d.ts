@@ -195,7 +195,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in
-         * @description Exchanges a username and password for an access token (a JWT to send as `Authorization: Bearer …`) and a refresh token (for `POST /auth/refresh`).
+         * @description Exchanges a username and password for an access token (a JWT to send as `Authorization: Bearer …`) and a refresh token (for `POST /auth/refresh`). Failed attempts are limited per username and per client address (10 in 15 minutes by default); past that, a 429 with `Retry-After`.
          */
         post: operations["signIn"];
         delete?: never;

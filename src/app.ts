@@ -12,6 +12,7 @@ import passwordManager from './plugins/app/password-manager.ts'
 import problems, { clientError, send, toProblem } from './plugins/app/problems.ts'
 import refreshTokensRepository from './plugins/app/refresh-tokens-repository.ts'
 import requestId, { REQUEST_ID_HEADER, requestIdOf } from './plugins/app/request-id.ts'
+import signInLimiter from './plugins/app/sign-in-limiter.ts'
 import songsRepository from './plugins/app/songs-repository.ts'
 import usersRepository from './plugins/app/users-repository.ts'
 import cors from './plugins/external/cors.ts'
@@ -21,6 +22,7 @@ import jwt from './plugins/external/jwt.ts'
 import metrics from './plugins/external/metrics.ts'
 import mongodb from './plugins/external/mongodb.ts'
 import rateLimit from './plugins/external/rate-limit.ts'
+import redis from './plugins/external/redis.ts'
 import swagger from './plugins/external/swagger.ts'
 import underPressure from './plugins/external/under-pressure.ts'
 import auth from './routes/auth/index.ts'
@@ -68,6 +70,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
   await fastify.register(underPressure)
   await fastify.register(helmet)
   await fastify.register(cors)
+  await fastify.register(redis)
   await fastify.register(rateLimit)
   await fastify.register(problems)
   await fastify.register(etag)
@@ -84,6 +87,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     await fastify.register(refreshTokensRepository)
   }
   await fastify.register(authentication)
+  await fastify.register(signInLimiter)
 
   const answerOtherMethods = methodNotAllowed(fastify)
   await fastify.register(songs, { prefix: '/songs' })
