@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Server } from 'node:http'
 import Fastify, { type FastifyHttpOptions } from 'fastify'
 import type { Config } from './config.ts'
+import adminBootstrap from './plugins/app/admin-bootstrap.ts'
 import authentication from './plugins/app/authentication.ts'
 import database from './plugins/app/database.ts'
 import databaseWatchdog from './plugins/app/database-watchdog.ts'
@@ -85,6 +86,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     await fastify.register(passwordManager)
     await fastify.register(usersRepository)
     await fastify.register(refreshTokensRepository)
+    await fastify.register(adminBootstrap)
   }
   await fastify.register(authentication)
   await fastify.register(signInLimiter)
