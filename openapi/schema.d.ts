@@ -400,6 +400,11 @@ export interface components {
             /** @description Exchange it once at `POST /auth/refresh` for a new pair; opaque, random. */
             refresh_token: string;
         };
+        /**
+         * @example {
+         *       "refresh_token": "q1j2ercBBWtPwHp3J7PAMd9gl53zkX53cibyFFhEFdQ"
+         *     }
+         */
         RefreshRequest: {
             /** @description The `refresh_token` of the last token answer. */
             refresh_token: string;
@@ -832,6 +837,26 @@ export interface operations {
                      *           "message": "must be <= 5"
                      *         }
                      *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            401: {
+                headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "code": "UNAUTHORIZED"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
