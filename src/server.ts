@@ -5,6 +5,7 @@ import { buildApp } from './app.ts'
 import { loadConfig, withoutCredentials, type Config } from './config.ts'
 import { EMBEDDED_MONGODB_VERSION, startEmbeddedMongoDB, type EmbeddedMongoDB } from './db/embedded-mongodb.ts'
 import { chooseServerSource, mongodbAnswers } from './db/mongodb-source.ts'
+import { loggerOptions } from './logger.ts'
 
 const OTHER_DATABASES = `Get one of these:
   - docker compose up            (MongoDB 7, the API and the seed, all in containers)
@@ -27,7 +28,7 @@ try {
 
 const source = await chooseServerSource({
   mongodbUrlSet: config.mongodbUrlSet,
-  production: process.env.NODE_ENV === 'production',
+  production: config.nodeEnv === 'production',
   localAnswers: () => mongodbAnswers(config.mongodbUrl)
 })
 let embedded: EmbeddedMongoDB | undefined
@@ -42,7 +43,7 @@ if (source === 'embedded') {
   config = { ...config, mongodbUrl: embedded.url }
 }
 
-const app = await buildApp(config, { logger: { level: config.logLevel } }).catch(async (error: unknown) => {
+const app = await buildApp(config, { logger: loggerOptions(config.logLevel) }).catch(async (error: unknown) => {
   await embedded?.stop()
   if (error instanceof MongoServerSelectionError) fail(`Cannot reach MongoDB. ${NO_DATABASE}\n(${withoutCredentials(config.mongodbUrl)}: ${error.message})`)
   throw error

@@ -85,12 +85,42 @@ export interface IdempotencyKeyDocument {
   response?: unknown
 }
 
+/** One per account; `username` is stored lower-case, so the unique index makes `Alice` and `alice` one account. */
+export interface UserDocument {
+  _id: ObjectId
+  username: string
+  /** An argon2id PHC string; never leaves the users repository. */
+  password_hash: string
+  roles: string[]
+  created_at: Date
+}
+
+/**
+ * One per refresh token ever issued and not yet expired or revoked; `_id` is the SHA-256 of the token, never the
+ * token. Every token of one sign-in shares a `family`; each rotation inserts the next `generation`, which the
+ * unique `{family, generation}` index lets happen once. `rotated_at` marks a token already exchanged: presenting it
+ * again is reuse. `revoked_at` marks a revoked one (sign-out, reuse); it stays, so that its generation stays taken,
+ * until the TTL index on `created_at` removes it.
+ */
+export interface RefreshTokenDocument {
+  _id: string
+  user_id: ObjectId
+  family: ObjectId
+  generation: number
+  created_at: Date
+  rotated_at?: Date
+  revoked_at?: Date
+}
+
 export interface Collections {
   songs: Collection<SongDocument>
   ratings: Collection<RatingDocument>
   ratingSummaries: Collection<RatingSummaryDocument>
   levelStats: Collection<LevelStatsDocument>
   idempotencyKeys: Collection<IdempotencyKeyDocument>
+  // Accounts
+  users: Collection<UserDocument>
+  refreshTokens: Collection<RefreshTokenDocument>
 }
 
 export function collections (db: Db): Collections {
@@ -99,17 +129,24 @@ export function collections (db: Db): Collections {
     ratings: db.collection<RatingDocument>('ratings'),
     ratingSummaries: db.collection<RatingSummaryDocument>('rating_summaries'),
     levelStats: db.collection<LevelStatsDocument>('level_stats'),
-    idempotencyKeys: db.collection<IdempotencyKeyDocument>('idempotency_keys')
+    idempotencyKeys: db.collection<IdempotencyKeyDocument>('idempotency_keys'),
+    // Accounts
+    users: db.collection<UserDocument>('users'),
+    refreshTokens: db.collection<RefreshTokenDocument>('refresh_tokens')
   }
 }
 
 /** Idempotent; run at every start so a new database is ready before the first request. */
-export async function ensureIndexes ({ songs, ratings }: Collections): Promise<void> {
+export async function ensureIndexes ({ songs, ratings, users, refreshTokens }: Collections): Promise<void> {
   await Promise.all([
     // The natural key: seeding twice, or from several servers at once, cannot duplicate a song.
     songs.createIndex({ artist: 1, title: 1 }, { unique: true, name: 'artist_title_unique' }),
     // Equality on one prefix, then `_id` order: a search page is a bounded index range scan.
     songs.createIndex({ search_prefixes: 1, _id: 1 }, { name: 'search_prefixes_id' }),
-    ratings.createIndex({ song_id: 1 }, { name: 'song_id' })
+    ratings.createIndex({ song_id: 1 }, { name: 'song_id' }),
+    // Accounts: one account per lower-case name; a rotation's successor once per family; a user's tokens revoked at once.
+    users.createIndex({ username: 1 }, { unique: true, name: 'username_unique' }),
+    refreshTokens.createIndex({ family: 1, generation: 1 }, { unique: true, name: 'family_generation_unique' }),
+    refreshTokens.createIndex({ user_id: 1 }, { name: 'user_id' })
   ])
 }

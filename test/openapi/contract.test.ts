@@ -1,3 +1,4 @@
+import { ObjectId } from 'mongodb'
 import type { MediaTypeObject, ReferenceObject, RequestBodyObject, SchemaObject } from 'openapi-typescript'
 import t, { type Test } from 'tap'
 import type { buildApp } from '../../src/app.ts'
@@ -42,7 +43,9 @@ function exampleOf (schema: SchemaObject | ReferenceObject | undefined): unknown
 function exampleCall ({ method, path, operation }: Operation, real: Record<string, string>): Call {
   let url = path
   const query = new URLSearchParams()
-  const headers: Record<string, string> = {}
+  // An operation that requires a bearer token gets the real one; where it is optional, the call stays anonymous.
+  const tokenRequired = operation.security?.length && operation.security.every(requirement => 'bearerAuth' in requirement)
+  const headers: Record<string, string> = tokenRequired ? { authorization: real.authorization! } : {}
   for (const parameter of parametersOf(operation)) {
     const value = real[parameter.name] ?? parameter.example ?? exampleOf(parameter.schema)
     if (value === undefined) {
@@ -61,14 +64,21 @@ function exampleCall ({ method, path, operation }: Operation, real: Record<strin
   return { method, url: query.size ? `${url}?${query}` : url, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }
 }
 
-async function realValues (base: string): Promise<Record<string, string>> {
+/** A real song, and the tokens of an admin (made without a request, so that no rate limit is used up). */
+async function realValues (app: Awaited<ReturnType<typeof buildApp>>, base: string): Promise<Record<string, string>> {
   const page = await (await fetch(`${base}/songs`)).json() as { items: { id: string }[] }
-  return { song_id: page.items[0]!.id }
+  const { user } = (await app.usersRepository.makeAdmin('contract-admin', 'contract-admin-password'))!
+  return {
+    song_id: page.items[0]!.id,
+    refresh_token: await app.refreshTokensRepository.issue(ObjectId.createFromHexString(user.id)),
+    authorization: `Bearer ${app.jwt.sign({ sub: user.id, roles: user.roles })}`
+  }
 }
 
 t.test('every operation answers its documented example request with a documented success', async t => {
-  const base = await listen(await buildTestApp(t))
-  const real = await realValues(base)
+  const app = await buildTestApp(t)
+  const base = await listen(app)
+  const real = await realValues(app, base)
   for (const operation of operations) {
     const { status } = await check(t, base, exampleCall(operation, real))
     t.ok(status >= 200 && status < 300, `${operation.operation.operationId} answered ${status}`)
@@ -85,8 +95,9 @@ t.test('the documented examples are what the seeded catalog answers', async t =>
 })
 
 t.test('errors of every route are the documented problems', async t => {
-  const base = await listen(await buildTestApp(t))
-  const { song_id: songId } = await realValues(base)
+  const app = await buildTestApp(t)
+  const base = await listen(app)
+  const { song_id: songId } = await realValues(app, base)
   const json = { 'content-type': 'application/json' }
   const calls: [Call, number, string][] = [
     [{ method: 'GET', url: '/songs?limit=0' }, 400, 'VALIDATION_FAILED'],
@@ -101,7 +112,18 @@ t.test('errors of every route are the documented problems', async t => {
     [{ method: 'POST', url: '/songs/rating', headers: json, body: '{"song_id":' }, 400, 'MALFORMED_JSON'],
     [{ method: 'POST', url: '/songs/rating', headers: json, body: JSON.stringify({ song_id: '0123456789abcdef01234567', rating: 3 }) }, 404, 'SONG_NOT_FOUND'],
     [{ method: 'POST', url: '/songs/rating', headers: json, body: JSON.stringify({ song_id: 'x'.repeat(20_000), rating: 3 }) }, 413, 'PAYLOAD_TOO_LARGE'],
-    [{ method: 'POST', url: '/songs/rating', headers: { 'content-type': 'text/plain' }, body: 'five stars' }, 415, 'UNSUPPORTED_MEDIA_TYPE']
+    [{ method: 'POST', url: '/songs/rating', headers: { 'content-type': 'text/plain' }, body: 'five stars' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [{ method: 'POST', url: '/songs/rating', headers: { ...json, authorization: 'Bearer not.a.token' }, body: JSON.stringify({ song_id: songId, rating: 3 }) }, 401, 'UNAUTHORIZED'],
+    // Accounts
+    [{ method: 'POST', url: '/users', headers: json, body: JSON.stringify({ username: 'x', password: 'long enough password' }) }, 400, 'VALIDATION_FAILED'],
+    [{ method: 'POST', url: '/users', headers: json, body: JSON.stringify({ username: 'contract-admin', password: 'long enough password' }) }, 409, 'USERNAME_TAKEN'],
+    [{ method: 'POST', url: '/auth/token', headers: json, body: JSON.stringify({ username: 'contract-admin', password: 'not the password' }) }, 401, 'INVALID_CREDENTIALS'],
+    [{ method: 'POST', url: '/auth/token', headers: json, body: JSON.stringify({ username: { $ne: null }, password: 'not the password' }) }, 400, 'VALIDATION_FAILED'],
+    [{ method: 'POST', url: '/auth/refresh', headers: json, body: JSON.stringify({ refresh_token: 'A'.repeat(43) }) }, 401, 'INVALID_REFRESH_TOKEN'],
+    [{ method: 'POST', url: '/auth/refresh', headers: json, body: JSON.stringify({}) }, 400, 'VALIDATION_FAILED'],
+    [{ method: 'POST', url: '/auth/logout', headers: json, body: '{"refresh_token":' }, 400, 'MALFORMED_JSON'],
+    [{ method: 'GET', url: '/users/me' }, 401, 'UNAUTHORIZED'],
+    [{ method: 'GET', url: '/users/me', headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' } }, 401, 'UNAUTHORIZED']
   ]
   for (const [call, status, code] of calls) {
     const answer = await check(t, base, call)
@@ -111,8 +133,9 @@ t.test('errors of every route are the documented problems', async t => {
 })
 
 t.test('past the rate limit every operation answers a documented 429', async t => {
-  const base = await listen(await buildTestApp(t, { RATE_LIMIT_MAX: '1' }))
-  const real = await realValues(base) // uses up the one request this client may make
+  const app = await buildTestApp(t, { RATE_LIMIT_MAX: '1' })
+  const base = await listen(app)
+  const real = await realValues(app, base) // uses up the one request this client may make
   for (const operation of operations) {
     const { status } = await check(t, base, exampleCall(operation, real))
     // An operation the limit does not apply to (none yet) answers as usual; the answer still matches the document.
@@ -123,7 +146,7 @@ t.test('past the rate limit every operation answers a documented 429', async t =
 t.test('with the database cut away every operation answers a documented 503', async t => {
   const { app, proxy } = await buildAppBehindProxy(t)
   const base = await listen(app)
-  const real = await realValues(base)
+  const real = await realValues(app, base)
   proxy.cut()
   await Promise.all(operations.map(async operation => {
     const { status } = await check(t, base, exampleCall(operation, real))

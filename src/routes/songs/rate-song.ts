@@ -4,22 +4,26 @@ import { RatingHeaders, RatingInput, RatingSummary } from '../../schemas/ratings
 import { ratingSummaryExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { ref } from '../../schemas/ref.ts'
+import { TOKEN_OPTIONAL } from '../../schemas/security.ts'
 import { songNotFound } from './song-not-found.ts'
 
 const rateSong: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.post('/rating', {
     config: { cacheControl: 'no-store' },
+    // A token that is sent must be valid: an invalid one is a 401, never an anonymous rating.
+    preHandler: fastify.authenticateOptional,
     schema: {
       operationId: 'rateSong',
       tags: ['ratings'],
       summary: 'Rate a song',
       description: 'Stores a rating of 1–5 stars and answers with the song\'s rating summary including it. ' +
         'With an `Idempotency-Key`, retries of the same request are answered as the first and stored once.',
+      security: TOKEN_OPTIONAL,
       headers: RatingHeaders,
       body: ref(RatingInput),
       response: {
         201: jsonResponse('The rating is stored; the song\'s rating summary including it.', RatingSummary, ratingSummaryExample),
-        ...problemResponses({ field: 'body.rating', message: 'must be <= 5' }, 404, 409, 413, 415, 422)
+        ...problemResponses({ field: 'body.rating', message: 'must be <= 5' }, 401, 404, 409, 413, 415, 422)
       }
     }
   }, async function (request, reply) {

@@ -3,6 +3,7 @@ import { ObjectId } from 'mongodb'
 import { RatingSummary, SongIdParams } from '../../schemas/ratings.ts'
 import { ratingSummaryExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
+import { NO_TOKEN } from '../../schemas/security.ts'
 import { songNotFound } from './song-not-found.ts'
 
 const ratingSummary: FastifyPluginAsyncTypebox = async function (fastify) {
@@ -13,6 +14,7 @@ const ratingSummary: FastifyPluginAsyncTypebox = async function (fastify) {
       tags: ['ratings'],
       summary: 'Rating summary of a song',
       description: 'Average, lowest and highest rating and how many there are; nulls and 0 before the first rating.',
+      security: NO_TOKEN,
       params: SongIdParams,
       response: {
         200: jsonResponse('The song\'s rating summary.', RatingSummary, ratingSummaryExample),

@@ -1,0 +1,34 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { RefreshRequest } from '../../schemas/auth.ts'
+import { ref } from '../../schemas/ref.ts'
+import { NO_TOKEN } from '../../schemas/security.ts'
+import { invalidRefreshToken } from './invalid-refresh-token.ts'
+import { tokenPair, tokenPairResponses } from './token-pair.ts'
+
+const refresh: FastifyPluginAsyncTypebox = async function (fastify) {
+  fastify.post('/refresh', {
+    config: { cacheControl: 'no-store' },
+    schema: {
+      operationId: 'refreshTokens',
+      tags: ['accounts'],
+      summary: 'New tokens for a refresh token',
+      description: 'Exchanges a refresh token for a new access token and a new refresh token. Each refresh token works ' +
+        'once: presenting one that was already exchanged revokes every refresh token of its user (it was copied).',
+      security: NO_TOKEN,
+      body: ref(RefreshRequest),
+      response: tokenPairResponses('New tokens; the refresh token sent no longer works.', { field: 'body.refresh_token', message: 'must match pattern "^[A-Za-z0-9_-]+$"' },
+        invalidRefreshToken(), 'The refresh token is unknown, expired, revoked or already used (`INVALID_REFRESH_TOKEN`); sign in again.')
+    }
+  }, async function (request) {
+    const rotated = await fastify.refreshTokensRepository.rotate(request.body.refresh_token)
+    if (!rotated) throw invalidRefreshToken()
+    const user = await fastify.usersRepository.findById(rotated.userId)
+    if (!user) {
+      await fastify.refreshTokensRepository.revokeAll(rotated.userId)
+      throw invalidRefreshToken()
+    }
+    return tokenPair(fastify, user, rotated.token)
+  })
+}
+
+export default refresh
