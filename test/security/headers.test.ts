@@ -21,7 +21,7 @@ t.test('without CORS_ORIGINS, no origin gets cross-origin access', async t => {
   t.notOk(response.headers['access-control-allow-origin'])
 })
 
-t.test('CORS_ORIGINS lets exactly the listed origins read answers and send Idempotency-Key', async t => {
+t.test('CORS_ORIGINS lets exactly the listed origins read answers and send Idempotency-Key and Authorization', async t => {
   const app = await buildTestApp(t, { CORS_ORIGINS: 'https://app.example, https://admin.example' })
   const allowed = await app.inject({ url: '/songs', headers: { origin: 'https://admin.example' } })
   t.equal(allowed.headers['access-control-allow-origin'], 'https://admin.example')
@@ -35,4 +35,13 @@ t.test('CORS_ORIGINS lets exactly the listed origins read answers and send Idemp
   t.equal(preflight.statusCode, 204)
   t.equal(preflight.headers['access-control-allow-origin'], 'https://app.example')
   t.match(preflight.headers['access-control-allow-headers'], /Idempotency-Key/)
+  const adminPreflight = await app.inject({
+    method: 'OPTIONS',
+    url: '/songs/0123456789abcdef01234567',
+    headers: { origin: 'https://admin.example', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization, content-type' }
+  })
+  t.equal(adminPreflight.statusCode, 204)
+  t.match(adminPreflight.headers['access-control-allow-methods'], /PATCH/)
+  t.match(adminPreflight.headers['access-control-allow-headers'], /Authorization/)
+  t.match(allowed.headers['access-control-expose-headers'], /Location/, 'a browser app can read where a created song is')
 })

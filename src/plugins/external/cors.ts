@@ -12,9 +12,9 @@ export default fp(async function cors (fastify: FastifyInstance) {
   if (origins.length === 0) return
   await fastify.register(fastifyCors, {
     origin: origins,
-    methods: ['GET', 'HEAD', 'POST'],
-    allowedHeaders: ['Content-Type', 'Idempotency-Key'],
-    exposedHeaders: ['Retry-After'],
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Content-Type', 'Idempotency-Key', 'Authorization'],
+    exposedHeaders: ['Retry-After', 'Location', 'WWW-Authenticate'],
     maxAge: 600
   })
 }, { name: 'cors' })
