@@ -9,7 +9,8 @@ import drain from './plugins/app/drain.ts'
 import { methodNotAllowed } from './plugins/app/method-not-allowed.ts'
 import problems, { clientError, send, toProblem } from './plugins/app/problems.ts'
 import requestId, { REQUEST_ID_HEADER, requestIdOf } from './plugins/app/request-id.ts'
-import songsRepository from './plugins/app/songs-repository.ts'
+import catalogRepository from './plugins/app/catalog-repository.ts'
+import ratingsRepository from './plugins/app/ratings-repository.ts'
 import cors from './plugins/external/cors.ts'
 import etag from './plugins/external/etag.ts'
 import helmet from './plugins/external/helmet.ts'
@@ -69,7 +70,8 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     await fastify.register(mongodb)
     await fastify.register(databaseWatchdog)
     await fastify.register(database, { seedFile: config.seedFile })
-    await fastify.register(songsRepository)
+    await fastify.register(ratingsRepository)
+    await fastify.register(catalogRepository)
   }
 
   const answerOtherMethods = methodNotAllowed(fastify)

@@ -80,9 +80,9 @@ export async function claimKey (keys: Keys, key: string, request: string, ttlMs:
   return claimKey(keys, key, request, ttlMs, false)
 }
 
-/** Records the answer of the request that claimed `key`; an answer already recorded is kept. */
-export async function recordResponse (keys: Keys, key: string, response: unknown): Promise<void> {
-  await keys.updateOne({ _id: key, response: { $exists: false } }, { $set: { response } })
+/** Records the answer of the request that claimed `key`; an answer already recorded is kept (and false returned). */
+export async function recordResponse (keys: Keys, key: string, response: unknown): Promise<boolean> {
+  return (await keys.updateOne({ _id: key, response: { $exists: false } }, { $set: { response } })).modifiedCount === 1
 }
 
 /** The answer recorded for `key`, waiting a little for the request that claimed it to record one. */

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import averageDifficulty from './average-difficulty.ts'
+import getSong from './get-song.ts'
 import listSongs from './list-songs.ts'
 import rateSong from './rate-song.ts'
 import ratingSummary from './rating-summary.ts'
@@ -11,6 +12,7 @@ const songs: FastifyPluginAsync = async function (fastify) {
   await fastify.register(averageDifficulty)
   await fastify.register(rateSong)
   await fastify.register(ratingSummary)
+  await fastify.register(getSong)
 }
 
 export default songs

@@ -24,7 +24,7 @@ const rateSong: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request, reply) {
     const { song_id: songId, rating } = request.body
-    const summary = await fastify.songsRepository.rate(ObjectId.createFromHexString(songId), rating, request.headers['idempotency-key'])
+    const summary = await fastify.ratingsRepository.rate(ObjectId.createFromHexString(songId), rating, { idempotencyKey: request.headers['idempotency-key'] })
     if (!summary) throw songNotFound(songId)
     return reply.code(201).send(summary)
   })
