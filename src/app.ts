@@ -3,24 +3,31 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Server } from 'node:http'
 import Fastify, { type FastifyHttpOptions } from 'fastify'
 import type { Config } from './config.ts'
+import authentication from './plugins/app/authentication.ts'
 import database from './plugins/app/database.ts'
 import databaseWatchdog from './plugins/app/database-watchdog.ts'
 import drain from './plugins/app/drain.ts'
 import { methodNotAllowed } from './plugins/app/method-not-allowed.ts'
+import passwordManager from './plugins/app/password-manager.ts'
 import problems, { clientError, send, toProblem } from './plugins/app/problems.ts'
+import refreshTokensRepository from './plugins/app/refresh-tokens-repository.ts'
 import requestId, { REQUEST_ID_HEADER, requestIdOf } from './plugins/app/request-id.ts'
 import catalogRepository from './plugins/app/catalog-repository.ts'
 import ratingsRepository from './plugins/app/ratings-repository.ts'
+import usersRepository from './plugins/app/users-repository.ts'
 import cors from './plugins/external/cors.ts'
 import etag from './plugins/external/etag.ts'
 import helmet from './plugins/external/helmet.ts'
+import jwt from './plugins/external/jwt.ts'
 import metrics from './plugins/external/metrics.ts'
 import mongodb from './plugins/external/mongodb.ts'
 import rateLimit from './plugins/external/rate-limit.ts'
 import swagger from './plugins/external/swagger.ts'
 import underPressure from './plugins/external/under-pressure.ts'
+import auth from './routes/auth/index.ts'
 import operations from './routes/operations/index.ts'
 import songs from './routes/songs/index.ts'
+import users from './routes/users/index.ts'
 import { ajvOptions, buildValidator } from './validator.ts'
 import { sharedSchemas } from './schemas/index.ts'
 
@@ -66,17 +73,25 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
   await fastify.register(problems)
   await fastify.register(etag)
   await fastify.register(swagger)
+  await fastify.register(jwt)
   if (connect) {
     await fastify.register(mongodb)
     await fastify.register(databaseWatchdog)
     await fastify.register(database, { seedFile: config.seedFile })
     await fastify.register(ratingsRepository)
     await fastify.register(catalogRepository)
+    // Accounts
+    await fastify.register(passwordManager)
+    await fastify.register(usersRepository)
+    await fastify.register(refreshTokensRepository)
   }
+  await fastify.register(authentication)
 
   const answerOtherMethods = methodNotAllowed(fastify)
   await fastify.register(songs, { prefix: '/songs' })
   await fastify.register(operations)
+  await fastify.register(users, { prefix: '/users' })
+  await fastify.register(auth, { prefix: '/auth' })
   answerOtherMethods()
 
   return fastify

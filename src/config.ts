@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
 
@@ -13,7 +14,15 @@ const EnvSchema = Type.Object({
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 1, default: 1000 }),
   IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 1, default: 86_400 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
-  CORS_ORIGINS: Type.String({ default: '' })
+  CORS_ORIGINS: Type.String({ default: '' }),
+  NODE_ENV: Type.String({ default: 'development' }),
+  JWT_SECRET: Type.Optional(Type.String()),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 1, default: 30 * 86_400 }),
+  ADMIN_USERNAME: Type.Optional(Type.String({ minLength: 1 })),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  SIGN_IN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 10 }),
+  SIGN_IN_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 })
 })
 
 export type Env = Static<typeof EnvSchema>
@@ -34,6 +43,37 @@ export interface Config {
   redisUrl: string | undefined
   /** Origins allowed cross-origin access; none when empty. */
   corsOrigins: string[]
+  nodeEnv: string
+  /** Signs and verifies access tokens (HS256). */
+  jwtSecret: Buffer
+  /** No `JWT_SECRET` was set: the secret is random for this process, so its tokens die with it. */
+  jwtSecretGenerated: boolean
+  accessTokenTtlSeconds: number
+  refreshTokenTtlSeconds: number
+  /** An admin created at start when it does not exist yet (both set, or neither). */
+  admin: { username: string, password: string } | undefined
+  /** Failed sign-ins allowed per username and per client IP within the window, before 429s. */
+  signInMaxFailures: number
+  signInWindowSeconds: number
+}
+
+/** HS256 needs a key at least as long as its 256-bit output (RFC 7518 §3.2). */
+export const MIN_JWT_SECRET_BYTES = 32
+
+function jwtSecretOf ({ JWT_SECRET: secret, NODE_ENV: nodeEnv }: Env): { jwtSecret: Buffer, jwtSecretGenerated: boolean } {
+  if (secret === undefined) {
+    if (nodeEnv === 'production') throw new Error('JWT_SECRET is required when NODE_ENV=production')
+    return { jwtSecret: randomBytes(MIN_JWT_SECRET_BYTES), jwtSecretGenerated: true }
+  }
+  const jwtSecret = Buffer.from(secret, 'utf8')
+  if (jwtSecret.length < MIN_JWT_SECRET_BYTES) throw new Error(`JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes`)
+  return { jwtSecret, jwtSecretGenerated: false }
+}
+
+function adminOf ({ ADMIN_USERNAME: username, ADMIN_PASSWORD: password }: Env): Config['admin'] {
+  if (username === undefined && password === undefined) return undefined
+  if (username === undefined || password === undefined) throw new Error('ADMIN_USERNAME and ADMIN_PASSWORD go together: set both or neither')
+  return { username, password }
 }
 
 /** The database named in the URL's path, or `songs` when the URL names none. */
@@ -58,6 +98,13 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     maxEventLoopDelayMs: values.MAX_EVENT_LOOP_DELAY_MS,
     idempotencyTtlSeconds: values.IDEMPOTENCY_TTL_SECONDS,
     redisUrl: values.REDIS_URL,
-    corsOrigins: values.CORS_ORIGINS.split(',').map(origin => origin.trim()).filter(origin => origin.length > 0)
+    corsOrigins: values.CORS_ORIGINS.split(',').map(origin => origin.trim()).filter(origin => origin.length > 0),
+    nodeEnv: values.NODE_ENV,
+    ...jwtSecretOf(values),
+    accessTokenTtlSeconds: values.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: values.REFRESH_TOKEN_TTL_SECONDS,
+    admin: adminOf(values),
+    signInMaxFailures: values.SIGN_IN_MAX_FAILURES,
+    signInWindowSeconds: values.SIGN_IN_WINDOW_SECONDS
   }
 }

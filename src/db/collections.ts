@@ -141,6 +141,31 @@ export interface IdempotencyKeyDocument {
   response?: unknown
 }
 
+/** One per account; `username` is stored lower-case, so the unique index makes `Alice` and `alice` one account. */
+export interface UserDocument {
+  _id: ObjectId
+  username: string
+  /** An argon2id PHC string; never leaves the users repository. */
+  password_hash: string
+  roles: string[]
+  created_at: Date
+}
+
+/**
+ * One per refresh token ever issued and not yet expired or revoked; `_id` is the SHA-256 of the token, never the
+ * token. Every token of one sign-in shares a `family`; each rotation inserts the next `generation`, which the
+ * unique `{family, generation}` index lets happen once. `rotated_at` marks a token already exchanged: presenting it
+ * again is reuse. Removed by a TTL index on `created_at`.
+ */
+export interface RefreshTokenDocument {
+  _id: string
+  user_id: ObjectId
+  family: ObjectId
+  generation: number
+  created_at: Date
+  rotated_at?: Date
+}
+
 export interface Collections {
   songs: Collection<SongDocument>
   ratings: Collection<RatingDocument>
@@ -149,6 +174,9 @@ export interface Collections {
   idempotencyKeys: Collection<IdempotencyKeyDocument>
   // Catalog: ratings by signed-in users.
   userRatings: Collection<UserRatingDocument>
+  // Accounts
+  users: Collection<UserDocument>
+  refreshTokens: Collection<RefreshTokenDocument>
 }
 
 export function collections (db: Db): Collections {
@@ -159,12 +187,15 @@ export function collections (db: Db): Collections {
     levelStats: db.collection<LevelStatsDocument>('level_stats'),
     idempotencyKeys: db.collection<IdempotencyKeyDocument>('idempotency_keys'),
     // Catalog: ratings by signed-in users.
-    userRatings: db.collection<UserRatingDocument>('user_ratings')
+    userRatings: db.collection<UserRatingDocument>('user_ratings'),
+    // Accounts
+    users: db.collection<UserDocument>('users'),
+    refreshTokens: db.collection<RefreshTokenDocument>('refresh_tokens')
   }
 }
 
 /** Idempotent; run at every start so a new database is ready before the first request. */
-export async function ensureIndexes ({ songs, ratings, userRatings }: Collections): Promise<void> {
+export async function ensureIndexes ({ songs, ratings, userRatings, users, refreshTokens }: Collections): Promise<void> {
   await Promise.all([
     // The natural key: seeding twice, or from several servers at once, cannot duplicate a song.
     songs.createIndex({ artist: 1, title: 1 }, { unique: true, name: 'artist_title_unique' }),
@@ -174,6 +205,10 @@ export async function ensureIndexes ({ songs, ratings, userRatings }: Collection
     // Catalog: one rating per user and song; a user's ratings newest first; a song's ratings (delete, reconcile).
     userRatings.createIndex({ user_id: 1, song_id: 1 }, { unique: true, name: 'user_id_song_id_unique' }),
     userRatings.createIndex({ user_id: 1, order: -1 }, { name: 'user_id_order' }),
-    userRatings.createIndex({ song_id: 1 }, { name: 'song_id' })
+    userRatings.createIndex({ song_id: 1 }, { name: 'song_id' }),
+    // Accounts: one account per lower-case name; a rotation's successor once per family; a user's tokens revoked at once.
+    users.createIndex({ username: 1 }, { unique: true, name: 'username_unique' }),
+    refreshTokens.createIndex({ family: 1, generation: 1 }, { unique: true, name: 'family_generation_unique' }),
+    refreshTokens.createIndex({ user_id: 1 }, { name: 'user_id' })
   ])
 }

@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { MongoServerError, ObjectId, type Collection } from 'mongodb'
+import { ObjectId, type Collection } from 'mongodb'
 import { ProblemError } from '../lib/problem.ts'
 import { isDuplicateKey, type IdempotencyKeyDocument } from './collections.ts'
 
 type Keys = Collection<IdempotencyKeyDocument>
 
-// MongoDB's code for createIndex with the options of an existing index changed; FerretDB's for a missing feature.
-const INDEX_OPTIONS_CONFLICT = 85
-const NOT_IMPLEMENTED = 238
-const EXPIRES_INDEX = 'created_at_ttl'
 // How long a retry that lost the race waits for the first request's answer, and how often it looks.
 const RESPONSE_WAIT_MS = 5000
 const RESPONSE_POLL_MS = 20
@@ -22,31 +18,6 @@ export function idempotencyKeyBusy (): ProblemError {
 
 export function idempotencyKeyReused (): ProblemError {
   return new ProblemError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with another request; use a new key for a new request.')
-}
-
-/**
- * The TTL index that removes keys, a changed TTL applied to the existing index. Returns false when the server
- * has no TTL indexes (FerretDB): then a plain index serves `removeExpiredKeys`, which the caller must schedule.
- */
-export async function ensureExpiresIndex (keys: Keys, ttlSeconds: number): Promise<boolean> {
-  try {
-    await keys.createIndex({ created_at: 1 }, { name: EXPIRES_INDEX, expireAfterSeconds: ttlSeconds })
-    return true
-  } catch (error) {
-    if (!(error instanceof MongoServerError)) throw error
-    if (error.code === NOT_IMPLEMENTED) {
-      await keys.createIndex({ created_at: 1 }, { name: EXPIRES_INDEX })
-      return false
-    }
-    if (error.code !== INDEX_OPTIONS_CONFLICT) throw error
-    await keys.db.command({ collMod: keys.collectionName, index: { name: EXPIRES_INDEX, expireAfterSeconds: ttlSeconds } })
-    return true
-  }
-}
-
-/** What the TTL index does, for servers without one. Returns how many keys it removed. */
-export async function removeExpiredKeys (keys: Keys, ttlMs: number): Promise<number> {
-  return (await keys.deleteMany({ created_at: { $lt: new Date(Date.now() - ttlMs) } })).deletedCount
 }
 
 /** A fingerprint of what a request asks for: the same key with another fingerprint is a reused key. */

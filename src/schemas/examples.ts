@@ -3,6 +3,7 @@ import type { Static } from 'typebox'
 import { idempotencyKeyBusy, idempotencyKeyReused } from '../db/idempotency-keys.ts'
 import { encodeCursor } from '../lib/cursor.ts'
 import { problem } from '../lib/problem.ts'
+import { forbidden, unauthorized } from '../plugins/app/authentication.ts'
 import { DATABASE_UNAVAILABLE, FRAMEWORK_PROBLEMS, INTERNAL_ERROR } from '../plugins/app/problems.ts'
 import { rateLimited } from '../plugins/external/rate-limit.ts'
 import { songNotFound } from '../routes/songs/song-not-found.ts'
@@ -54,8 +55,23 @@ export const songPatchExample = { difficulty: 8.25, level: 9 }
 
 export const userRatingExample = { song_id: SONG_ID_EXAMPLE, rating: 4, rated_at: '2026-11-22T13:45:00.000Z' }
 
+// Accounts: an example user and the tokens a sign-in answers (signed with an example secret, long expired).
+
+export const credentialsExample = { username: 'alice', password: 'correct horse battery staple' }
+
+export const userExample = { id: '6b0257a1eb866bb1e55122b0', username: 'alice', roles: ['user' as const], created_at: '2026-11-22T09:00:00.000Z' }
+
+export const tokenPairExample = {
+  access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI2YjAyNTdhMWViODY2YmIxZTU1MTIyYjAiLCJyb2xlcyI6WyJ1c2VyIl0sImlhdCI6MTc5NTg1NjQwMCwiZXhwIjoxNzk1ODU3MzAwfQ.NC7oVkng4ajP-VUTP0uxN_WBclwDz_ecQmE83_Wy7O4',
+  token_type: 'Bearer' as const,
+  expires_in: 900,
+  refresh_token: 'q1j2ercBBWtPwHp3J7PAMd9gl53zkX53cibyFFhEFdQ'
+}
+
 /** One example problem per status the routes document (400 examples are per route). */
 export const problemExamples = {
+  401: unauthorized(true).problem,
+  403: forbidden().problem,
   404: songNotFound(SONG_ID_EXAMPLE).problem,
   409: idempotencyKeyBusy().problem,
   413: problem(413, ...FRAMEWORK_PROBLEMS.FST_ERR_CTP_BODY_TOO_LARGE!),

@@ -7,6 +7,8 @@ import { ref } from './ref.ts'
 
 const PROBLEM_DESCRIPTIONS = {
   400: 'Invalid parameters or body (`VALIDATION_FAILED`, each failing field in `errors`), a body that is not JSON (`MALFORMED_JSON`) or a URL that cannot be decoded (`MALFORMED_URL`).',
+  401: 'No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent.',
+  403: 'The bearer token is valid but its roles do not allow this (`FORBIDDEN`).',
   404: 'No song has this id (`SONG_NOT_FOUND`).',
   409: 'A request with this `Idempotency-Key` is still being processed (`IDEMPOTENCY_KEY_BUSY`); retry shortly.',
   413: 'The body is larger than the API accepts (`PAYLOAD_TOO_LARGE`).',
@@ -20,16 +22,20 @@ const PROBLEM_DESCRIPTIONS = {
 type ProblemStatus = Exclude<keyof typeof PROBLEM_DESCRIPTIONS, 400>
 
 const RETRY_AFTER = { 'retry-after': { type: 'integer', minimum: 0, description: 'Seconds to wait before the next request.' } }
+const WWW_AUTHENTICATE = { 'www-authenticate': { type: 'string', description: '`Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750).' } }
+const HEADERS: Partial<Record<keyof typeof PROBLEM_DESCRIPTIONS, object>> = { 401: WWW_AUTHENTICATE, 429: RETRY_AFTER }
 
 /** A JSON response of a shared schema, with an example from the seed catalog. */
 export function jsonResponse<T extends TSchema> (description: string, schema: T, example: Static<T>) {
   return { description, content: { 'application/json': { schema: ref(schema), example } } }
 }
 
-function problemResponse (status: keyof typeof PROBLEM_DESCRIPTIONS, example: ProblemBody) {
+/** A problem+json response; a route whose problem for a status differs from the usual one gives its own example and description. */
+export function problemResponse (status: keyof typeof PROBLEM_DESCRIPTIONS, example: ProblemBody, description: string = PROBLEM_DESCRIPTIONS[status]) {
+  const headers = HEADERS[status]
   return {
-    description: PROBLEM_DESCRIPTIONS[status],
-    ...(status === 429 ? { headers: RETRY_AFTER } : {}),
+    description,
+    ...(headers ? { headers } : {}),
     content: { 'application/problem+json': { schema: ref(Problem), example } }
   }
 }

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import { collections, ensureIndexes, type Collections } from '../../db/collections.ts'
-import { ensureExpiresIndex, removeExpiredKeys } from '../../db/idempotency-keys.ts'
+import { expireDocuments } from '../../db/expiring-documents.ts'
 import { importSongs } from '../../db/import-songs.ts'
 import { readSongFile } from '../../db/song-file.ts'
 
@@ -15,14 +15,8 @@ export default fp(async function database (fastify, { seedFile }: { seedFile: st
   const db = fastify.mongo.client.db(fastify.config.databaseName)
   const all = collections(db)
   await ensureIndexes(all)
-  const ttlSeconds = fastify.config.idempotencyTtlSeconds
-  if (!await ensureExpiresIndex(all.idempotencyKeys, ttlSeconds)) {
-    // No TTL index on this server: remove expired idempotency keys as MongoDB's TTL monitor would, each minute.
-    const sweep = setInterval(() => {
-      removeExpiredKeys(all.idempotencyKeys, ttlSeconds * 1000).catch((err: unknown) => fastify.log.warn({ err }, 'removing expired idempotency keys failed'))
-    }, Math.min(ttlSeconds * 1000, 60_000)).unref()
-    fastify.addHook('onClose', async () => clearInterval(sweep))
-  }
+  await expireDocuments(fastify, all.idempotencyKeys, fastify.config.idempotencyTtlSeconds)
+  await expireDocuments(fastify, all.refreshTokens, fastify.config.refreshTokenTtlSeconds)
   if (await all.songs.estimatedDocumentCount() === 0) {
     const inserted = await importSongs(all, await readSongFile(seedFile))
     fastify.log.info({ seedFile, inserted }, 'seeded an empty catalog')

@@ -24,17 +24,29 @@ export default fp(async function swagger (fastify: FastifyInstance) {
       info: {
         title: 'songs-api',
         version: '1.0.0',
-        description: 'A music-learning catalog: list and search songs, average difficulty, rate songs and read rating summaries. ' +
+        description: 'A music-learning catalog: list and search songs, average difficulty, rate songs and read rating summaries; ' +
+          'accounts sign up and sign in for bearer tokens. ' +
           'Every error is `application/problem+json` (RFC 9457) with a stable `code`. Besides the statuses listed per operation, ' +
           'an unknown path answers 404 `NOT_FOUND` and a method a path does not serve answers 405 `METHOD_NOT_ALLOWED` with an `Allow` header.'
       },
       // Relative: Swagger UI and generated clients call the server that serves the document.
       servers: [{ url: '/', description: 'This server' }],
-      // The API is public: no operation needs credentials.
+      // Each operation says whether it needs a bearer token (see src/schemas/security.ts); none by default.
       security: [],
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'An access token from `POST /auth/token` or `POST /auth/refresh`, sent as `Authorization: Bearer <access_token>`.'
+          }
+        }
+      },
       tags: [
         { name: 'songs', description: 'The catalog' },
         { name: 'ratings', description: 'Song ratings' },
+        { name: 'accounts', description: 'Sign-up, sign-in and tokens' },
         { name: 'operations', description: 'Liveness and readiness probes' }
       ]
     },

@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb'
 import t from 'tap'
-import { removeExpiredKeys } from '../../../src/db/idempotency-keys.ts'
+import { removeExpired } from '../../../src/db/expiring-documents.ts'
 import { expectedSummary } from '../../expected-summary.ts'
 import { buildTestApp, isFerretDB, json, type TestApp } from '../../helper.ts'
 
@@ -62,7 +62,7 @@ t.test('a key older than IDEMPOTENCY_TTL_SECONDS is gone: the request counts aga
   const songId = await firstSongId(app)
   const keys = app.database.collections.idempotencyKeys
   t.equal((await rate(app, { song_id: songId, rating: 2 }, 'old')).statusCode, 201)
-  if (await isFerretDB(app.database.db)) t.comment('FerretDB has no TTL indexes: expired keys are removed by removeExpiredKeys each minute')
+  if (await isFerretDB(app.database.db)) t.comment('FerretDB has no TTL indexes: expired keys are removed by removeExpired each minute')
   else t.match((await keys.indexes()).find(index => index.name === 'created_at_ttl'), { key: { created_at: 1 }, expireAfterSeconds: 60 }, 'a TTL index removes keys')
   await keys.updateOne({ _id: 'old' }, { $set: { created_at: new Date(Date.now() - 61_000) } })
   const again = await rate(app, { song_id: songId, rating: 4 }, 'old')
@@ -77,7 +77,7 @@ t.test('expired keys are removed, by the TTL index or the sweep that stands in f
   await rate(app, { song_id: songId, rating: 2 }, 'expired')
   await rate(app, { song_id: songId, rating: 2 }, 'current')
   await keys.updateOne({ _id: 'expired' }, { $set: { created_at: new Date(Date.now() - 2 * 86_400_000) } })
-  t.equal(await removeExpiredKeys(keys, 86_400_000), 1)
+  t.equal(await removeExpired(keys, 86_400_000), 1)
   t.same((await keys.find().toArray()).map(key => key._id), ['current'])
 })
 

@@ -1,0 +1,85 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { ObjectId } from 'mongodb'
+import { ProblemError } from '../../lib/problem.ts'
+import type { SignedInUser } from '../external/jwt.ts'
+
+type PreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Requires a valid bearer token of an existing user; else a 401. */
+    authenticate: PreHandler
+    /** Anonymous without an `Authorization` header; with one, as `authenticate`. */
+    authenticateOptional: PreHandler
+    /** After `authenticate`: a 403 unless the token carries the `admin` role. */
+    isAdmin: PreHandler
+  }
+}
+
+// A JWT is three base64url parts; ours are a few hundred characters, so a much longer header is not one of them.
+const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/i
+const MAX_HEADER_LENGTH = 4096
+const OBJECT_ID = /^[0-9a-f]{24}$/
+
+/** `tokenSent`: RFC 6750 adds `error="invalid_token"` only when the request carried bearer credentials. */
+export function unauthorized (tokenSent: boolean): ProblemError {
+  return new ProblemError(401, 'UNAUTHORIZED', tokenSent
+    ? 'The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.'
+    : 'This operation needs a bearer token: send Authorization: Bearer <access_token> from POST /auth/token.')
+}
+
+export function forbidden (): ProblemError {
+  return new ProblemError(403, 'FORBIDDEN', 'Your account is not allowed to do this.')
+}
+
+/** The caller, once `authenticate` or `authenticateOptional` has accepted a token; undefined for anonymous requests. */
+export function signedInUser (request: FastifyRequest): SignedInUser | undefined {
+  return request.user ?? undefined
+}
+
+function isClaims (claims: unknown): claims is { sub: string, roles: string[] } {
+  const { sub, roles } = claims as { sub?: unknown, roles?: unknown }
+  return typeof sub === 'string' && OBJECT_ID.test(sub) && Array.isArray(roles) && roles.every(role => typeof role === 'string')
+}
+
+/**
+ * Bearer tokens are checked without a database read (signature, algorithm, expiry), then one point read by `_id`
+ * makes sure the user still exists, so a deleted account is refused at once rather than when its token expires.
+ */
+export default fp(async function authentication (fastify) {
+  function reject (reply: FastifyReply, tokenSent: boolean): never {
+    reply.header('www-authenticate', tokenSent ? 'Bearer error="invalid_token"' : 'Bearer')
+    throw unauthorized(tokenSent)
+  }
+
+  async function verify (request: FastifyRequest, reply: FastifyReply, header: string): Promise<void> {
+    // Another scheme (`Basic …`) carries no bearer credentials; a `Bearer` header with anything wrong is an invalid token.
+    if (!/^Bearer\b/i.test(header)) reject(reply, false)
+    const token = header.length <= MAX_HEADER_LENGTH ? BEARER.exec(header)?.[1] : undefined
+    if (!token) reject(reply, true)
+    let claims: unknown
+    try {
+      claims = fastify.jwt.verify(token)
+    } catch {
+      reject(reply, true)
+    }
+    if (!isClaims(claims) || !await fastify.usersRepository.exists(ObjectId.createFromHexString(claims.sub))) reject(reply, true)
+    request.user = { id: claims.sub, roles: claims.roles }
+  }
+
+  fastify.decorate('authenticate', async function authenticate (request: FastifyRequest, reply: FastifyReply) {
+    const header = request.headers.authorization
+    if (header === undefined) reject(reply, false)
+    await verify(request, reply, header)
+  })
+
+  fastify.decorate('authenticateOptional', async function authenticateOptional (request: FastifyRequest, reply: FastifyReply) {
+    const header = request.headers.authorization
+    if (header !== undefined) await verify(request, reply, header)
+  })
+
+  fastify.decorate('isAdmin', async function isAdmin (request: FastifyRequest) {
+    if (!signedInUser(request)?.roles.includes('admin')) throw forbidden()
+  })
+}, { name: 'authentication', dependencies: ['jwt'] })

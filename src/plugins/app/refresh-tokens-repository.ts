@@ -1,0 +1,87 @@
+import { createHash, randomBytes } from 'node:crypto'
+import fp from 'fastify-plugin'
+import { ObjectId } from 'mongodb'
+import { isDuplicateKey, type Collections, type RefreshTokenDocument } from '../../db/collections.ts'
+
+export type RefreshTokensRepository = ReturnType<typeof refreshTokensRepository>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    refreshTokensRepository: RefreshTokensRepository
+  }
+}
+
+// 256 random bits: unguessable, so a fast hash (SHA-256) is enough to store them; no salt or slow hash is needed.
+const TOKEN_BYTES = 32
+
+function digest (token: string): string {
+  return createHash('sha256').update(token).digest('base64url')
+}
+
+/**
+ * Refresh tokens: handed out once, stored only as their SHA-256. A token is exchanged (rotated) at most once;
+ * presenting an exchanged one again means it was copied, and every token of its user is revoked.
+ */
+export function refreshTokensRepository ({ refreshTokens }: Collections, { ttlSeconds, maxTimeMS }: { ttlSeconds: number, maxTimeMS: number }) {
+  // The TTL index removes a token up to a minute after it expires; until then it is refused here.
+  const fresh = () => ({ $gt: new Date(Date.now() - ttlSeconds * 1000) })
+
+  /** Stores a new token of the family; null when that generation exists already (a racing rotation won). */
+  async function insert (userId: ObjectId, family: ObjectId, generation: number): Promise<string | null> {
+    const token = randomBytes(TOKEN_BYTES).toString('base64url')
+    const document: RefreshTokenDocument = { _id: digest(token), user_id: userId, family, generation, created_at: new Date() }
+    try {
+      await refreshTokens.insertOne(document)
+    } catch (error) {
+      if (isDuplicateKey(error)) return null
+      throw error
+    }
+    return token
+  }
+
+  async function revokeAll (userId: ObjectId): Promise<number> {
+    return (await refreshTokens.deleteMany({ user_id: userId }, { maxTimeMS })).deletedCount
+  }
+
+  return {
+    /** A new token for a sign-in: the first of a new family. */
+    async issue (userId: ObjectId): Promise<string> {
+      return (await insert(userId, new ObjectId(), 0))!
+    },
+
+    /**
+     * Exchanges `token` for its successor: `{ userId, token }`, or null when it is unknown, expired, revoked or
+     * already exchanged — and in that last case (reuse) every token of its user is revoked. One conditional
+     * update claims the token, so of two racing exchanges only one can; the unique `{family, generation}` index
+     * also lets only one successor in, on servers whose updates are not atomic (FerretDB).
+     */
+    async rotate (token: string): Promise<{ userId: ObjectId, token: string } | null> {
+      const _id = digest(token)
+      const claimed = await refreshTokens.findOneAndUpdate(
+        { _id, rotated_at: { $exists: false }, created_at: fresh() },
+        { $set: { rotated_at: new Date() } },
+        { maxTimeMS }
+      )
+      if (claimed) {
+        const successor = await insert(claimed.user_id, claimed.family, claimed.generation + 1)
+        if (successor) return { userId: claimed.user_id, token: successor }
+        await revokeAll(claimed.user_id)
+        return null
+      }
+      const reused = await refreshTokens.findOne({ _id, rotated_at: { $exists: true }, created_at: fresh() }, { projection: { user_id: 1 }, maxTimeMS })
+      if (reused) await revokeAll(reused.user_id)
+      return null
+    },
+
+    /** Revokes `token` (sign-out); revoking one that is not there does nothing. */
+    async revoke (token: string): Promise<void> {
+      await refreshTokens.deleteOne({ _id: digest(token) }, { maxTimeMS })
+    },
+
+    revokeAll
+  }
+}
+
+export default fp(async function refreshTokensRepositoryPlugin (fastify) {
+  fastify.decorate('refreshTokensRepository', refreshTokensRepository(fastify.collections, { ttlSeconds: fastify.config.refreshTokenTtlSeconds, maxTimeMS: fastify.config.mongodbTimeoutMs }))
+}, { name: 'refresh-tokens-repository', dependencies: ['database'] })

@@ -1,0 +1,37 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ObjectId } from 'mongodb'
+import { TokenPair } from '../../schemas/auth.ts'
+import { tokenPairExample } from '../../schemas/examples.ts'
+import { jsonResponse, problemResponse, problemResponses } from '../../schemas/responses.ts'
+import { ref } from '../../schemas/ref.ts'
+import { NO_TOKEN } from '../../schemas/security.ts'
+import { Credentials } from '../../schemas/users.ts'
+import { invalidCredentials } from './invalid-credentials.ts'
+import { tokenPair } from './token-pair.ts'
+
+const signIn: FastifyPluginAsyncTypebox = async function (fastify) {
+  fastify.post('/token', {
+    config: { cacheControl: 'no-store' },
+    schema: {
+      operationId: 'signIn',
+      tags: ['accounts'],
+      summary: 'Sign in',
+      description: 'Exchanges a username and password for an access token (a JWT to send as `Authorization: Bearer …`) ' +
+        'and a refresh token (for `POST /auth/refresh`).',
+      security: NO_TOKEN,
+      body: ref(Credentials),
+      response: {
+        200: jsonResponse('Signed in.', TokenPair, tokenPairExample),
+        ...problemResponses({ field: 'body.username', message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9_.-]*$"' }, 413, 415),
+        401: problemResponse(401, invalidCredentials().problem, 'The username or password is wrong (`INVALID_CREDENTIALS`); the same answer for both.')
+      }
+    }
+  }, async function (request) {
+    const { username, password } = request.body
+    const user = await fastify.usersRepository.signIn(username, password)
+    if (!user) throw invalidCredentials()
+    return tokenPair(fastify, user, await fastify.refreshTokensRepository.issue(ObjectId.createFromHexString(user.id)))
+  })
+}
+
+export default signIn
