@@ -28,6 +28,7 @@ import auth from './routes/auth/index.ts'
 import operations from './routes/operations/index.ts'
 import songs from './routes/songs/index.ts'
 import users from './routes/users/index.ts'
+import userRatings from './routes/user-ratings/index.ts'
 import { ajvOptions, buildValidator } from './validator.ts'
 import { sharedSchemas } from './schemas/index.ts'
 
@@ -92,6 +93,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
   await fastify.register(operations)
   await fastify.register(users, { prefix: '/users' })
   await fastify.register(auth, { prefix: '/auth' })
+  await fastify.register(userRatings, { prefix: '/users/me/ratings' })
   answerOtherMethods()
 
   return fastify

@@ -36,3 +36,10 @@ t.test('databaseNameOf reads the path of plain and SRV URLs', async t => {
   t.equal(databaseNameOf('mongodb://localhost:27017'), 'songs')
   t.equal(databaseNameOf('mongodb://localhost:27017/?tls=true'), 'songs')
 })
+
+t.test('RATINGS_REQUIRE_SIGN_IN is off unless set to true', async t => {
+  t.equal(loadConfig({}).ratingsRequireSignIn, false)
+  t.equal(loadConfig({ RATINGS_REQUIRE_SIGN_IN: 'true' }).ratingsRequireSignIn, true)
+  t.equal(loadConfig({ RATINGS_REQUIRE_SIGN_IN: 'false' }).ratingsRequireSignIn, false)
+  t.throws(() => loadConfig({ RATINGS_REQUIRE_SIGN_IN: 'maybe' }), /RATINGS_REQUIRE_SIGN_IN must be boolean/)
+})

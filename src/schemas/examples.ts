@@ -55,6 +55,12 @@ export const songPatchExample = { difficulty: 8.25, level: 9 }
 
 export const userRatingExample = { song_id: SONG_ID_EXAMPLE, rating: 4, rated_at: '2026-11-22T13:45:00.000Z' }
 
+export const userRatingPageExample = {
+  items: [userRatingExample, { song_id: songs.newKennel.id, rating: 2, rated_at: '2026-11-21T18:02:11.000Z' }],
+  // The cursor of a newest-first page is the order of its last rating, as for songs an ObjectId.
+  next_cursor: encodeCursor(ObjectId.createFromHexString('6b0261b4eb866bb1e55122c1'))
+}
+
 // Accounts: an example user and the tokens a sign-in answers (signed with an example secret, long expired).
 
 export const credentialsExample = { username: 'alice', password: 'correct horse battery staple' }
