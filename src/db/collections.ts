@@ -3,8 +3,11 @@ import { MongoBulkWriteError, MongoServerError, type Collection, type Db, type O
 /** MongoDB's error code for a write that breaks a unique index. */
 export const DUPLICATE_KEY = 11000
 
+// FerretDB 1 reports an update (not an insert) that breaks a unique index as InternalError with SQLite's message.
+const FERRETDB_UPDATE_DUPLICATE = /UNIQUE constraint failed/
+
 export function isDuplicateKey (error: unknown): boolean {
-  return error instanceof MongoServerError && error.code === DUPLICATE_KEY
+  return error instanceof MongoServerError && (error.code === DUPLICATE_KEY || FERRETDB_UPDATE_DUPLICATE.test(error.message))
 }
 
 /** A bulk write error whose every failure is a duplicate key (those entries were there already); anything else is rethrown. */

@@ -111,7 +111,8 @@ export function catalogRepository ({ songs, levelStats }: Collections, ratings: 
         const named = seen && { artist: patch.artist ?? seen.artist, title: patch.title ?? seen.title }
         const filter = seen ? { _id: songId, artist: seen.artist, title: seen.title } : { _id: songId }
         const $set = named ? { ...patch, search_prefixes: searchPrefixesOf(named) } : patch
-        const before = await songs.findOneAndUpdate(filter, { $set }, { projection: SONG_FIELDS, returnDocument: 'before', maxTimeMS })
+        // No projection on findAndModify: FerretDB 1 does not implement one there (the whole song comes back).
+        const before = await songs.findOneAndUpdate(filter, { $set }, { returnDocument: 'before', maxTimeMS })
           .catch(orSongExists(named))
         // Renamed by another write since it was read: compute the prefixes again from the name it has now.
         if (!before && renamed) continue
@@ -128,7 +129,7 @@ export function catalogRepository ({ songs, levelStats }: Collections, ratings: 
      * there is no such song.
      */
     async remove (songId: ObjectId): Promise<boolean> {
-      const removed = await songs.findOneAndDelete({ _id: songId }, { projection: SONG_FIELDS, maxTimeMS })
+      const removed = await songs.findOneAndDelete({ _id: songId }, { maxTimeMS })
       if (!removed) return false
       await changeLevelStats(removed, undefined)
       await ratings.removeSong(songId)

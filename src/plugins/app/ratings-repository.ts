@@ -100,7 +100,8 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
     const upsert = () => userRatings.findOneAndUpdate(
       { user_id: userId, song_id: songId },
       { $set: { rating, rated_at: new Date(), order: new ObjectId() } },
-      { upsert: true, returnDocument: 'before', projection: { rating: 1 }, maxTimeMS }
+      // No projection: FerretDB 1 does not implement one on findAndModify.
+      { upsert: true, returnDocument: 'before', maxTimeMS }
     )
     // As for summaries: FerretDB reports the duplicate key of two first upserts racing, MongoDB retries it itself.
     const before = await upsert().catch(error => {
@@ -165,7 +166,7 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
 
     /** Removes the user's rating of the song and takes exactly it out of the summary; false when there is none. */
     async removeUserRating (userId: ObjectId, songId: ObjectId): Promise<boolean> {
-      const removed = await userRatings.findOneAndDelete({ user_id: userId, song_id: songId }, { projection: { rating: 1 }, maxTimeMS })
+      const removed = await userRatings.findOneAndDelete({ user_id: userId, song_id: songId }, { maxTimeMS })
       if (!removed) return false
       await fold(songId, ratingChange(removed.rating, undefined))
       return true
