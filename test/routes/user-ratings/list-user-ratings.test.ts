@@ -20,9 +20,9 @@ t.test('GET /users/me/ratings pages the caller\'s ratings newest first; a change
   let cursor: string | null = null
   let pages = 0
   do {
-    const response = await app.inject({ url: `/users/me/ratings?limit=3${cursor ? `&cursor=${cursor}` : ''}`, headers: alice.authorization })
+    const response: { statusCode: number, body: string } = await app.inject({ url: `/users/me/ratings?limit=3${cursor ? `&cursor=${cursor}` : ''}`, headers: alice.authorization })
     t.equal(response.statusCode, 200)
-    const page = json(response)
+    const page: { items: typeof seen, next_cursor: string | null } = json(response)
     t.ok(page.items.length <= 3)
     seen.push(...page.items)
     cursor = page.next_cursor
