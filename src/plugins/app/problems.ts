@@ -45,10 +45,12 @@ export function validationFailed (errors: FieldError[]): Problem {
 
 /**
  * The database could not be reached, or did not answer, within `MONGODB_TIMEOUT_MS`. A closed or not yet
- * connected client is the watchdog reconnecting (or the server shutting down).
+ * connected client is the watchdog reconnecting (or the server shutting down). A command written on a pooled
+ * connection the server side has just closed fails with Node's own EPIPE ("This socket has been ended by the
+ * other party"), which the driver (7.x, `Connection.writeCommand`) passes on unwrapped.
  */
 function isDatabaseUnavailable (error: Error): boolean {
-  return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError ||
+  return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError || (error as NodeJS.ErrnoException).code === 'EPIPE' ||
     error instanceof MongoOperationTimeoutError || error.name === 'MongoWaitQueueTimeoutError' ||
     error instanceof MongoTopologyClosedError || error instanceof MongoNotConnectedError ||
     (error instanceof MongoServerError && (Number(error.code) === MAX_TIME_EXPIRED || DATABASE_LOCKED.test(error.message)))
