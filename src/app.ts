@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Server } from 'node:http'
 import Fastify, { type FastifyHttpOptions } from 'fastify'
 import type { Config } from './config.ts'
+import adminBootstrap from './plugins/app/admin-bootstrap.ts'
 import authentication from './plugins/app/authentication.ts'
 import database from './plugins/app/database.ts'
 import databaseWatchdog from './plugins/app/database-watchdog.ts'
@@ -14,6 +15,7 @@ import refreshTokensRepository from './plugins/app/refresh-tokens-repository.ts'
 import requestId, { REQUEST_ID_HEADER, requestIdOf } from './plugins/app/request-id.ts'
 import catalogRepository from './plugins/app/catalog-repository.ts'
 import ratingsRepository from './plugins/app/ratings-repository.ts'
+import signInLimiter from './plugins/app/sign-in-limiter.ts'
 import usersRepository from './plugins/app/users-repository.ts'
 import cors from './plugins/external/cors.ts'
 import etag from './plugins/external/etag.ts'
@@ -22,6 +24,7 @@ import jwt from './plugins/external/jwt.ts'
 import metrics from './plugins/external/metrics.ts'
 import mongodb from './plugins/external/mongodb.ts'
 import rateLimit from './plugins/external/rate-limit.ts'
+import redis from './plugins/external/redis.ts'
 import swagger from './plugins/external/swagger.ts'
 import underPressure from './plugins/external/under-pressure.ts'
 import auth from './routes/auth/index.ts'
@@ -70,6 +73,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
   await fastify.register(underPressure)
   await fastify.register(helmet)
   await fastify.register(cors)
+  await fastify.register(redis)
   await fastify.register(rateLimit)
   await fastify.register(problems)
   await fastify.register(etag)
@@ -85,8 +89,10 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     await fastify.register(passwordManager)
     await fastify.register(usersRepository)
     await fastify.register(refreshTokensRepository)
+    await fastify.register(adminBootstrap)
   }
   await fastify.register(authentication)
+  await fastify.register(signInLimiter)
 
   const answerOtherMethods = methodNotAllowed(fastify)
   await fastify.register(songs, { prefix: '/songs' })

@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace'
 import { MongoServerSelectionError } from 'mongodb'
 import { buildApp } from './app.ts'
 import { loadConfig, type Config } from './config.ts'
+import { loggerOptions } from './logger.ts'
 
 const NO_DATABASE = `Cannot reach MongoDB. Get one of these:
   - docker compose up            (MongoDB 7, the API and the seed, all in containers)
@@ -20,7 +21,7 @@ try {
   fail(`Invalid configuration: ${(error as Error).message}`)
 }
 
-const app = await buildApp(config, { logger: { level: config.logLevel } }).catch((error: unknown) => {
+const app = await buildApp(config, { logger: loggerOptions(config.logLevel) }).catch((error: unknown) => {
   if (error instanceof MongoServerSelectionError) fail(`${NO_DATABASE}\n(${config.mongodbUrl}: ${error.message})`)
   throw error
 })

@@ -43,3 +43,30 @@ t.test('RATINGS_REQUIRE_SIGN_IN is off unless set to true', async t => {
   t.equal(loadConfig({ RATINGS_REQUIRE_SIGN_IN: 'false' }).ratingsRequireSignIn, false)
   t.throws(() => loadConfig({ RATINGS_REQUIRE_SIGN_IN: 'maybe' }), /RATINGS_REQUIRE_SIGN_IN must be boolean/)
 })
+
+t.test('JWT_SECRET: at least 32 bytes; required in production; random per start otherwise', async t => {
+  const set = loadConfig({ JWT_SECRET: 'é'.repeat(16) })
+  t.equal(set.jwtSecret.length, 32, 'bytes are counted, not characters (16 × 2-byte é)')
+  t.equal(set.jwtSecretGenerated, false)
+  t.throws(() => loadConfig({ JWT_SECRET: 'x'.repeat(31) }), /JWT_SECRET must be at least 32 bytes/)
+  t.throws(() => loadConfig({ NODE_ENV: 'production' }), /JWT_SECRET is required when NODE_ENV=production/)
+  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'y'.repeat(32) }).nodeEnv, 'production')
+  const [one, two] = [loadConfig({}), loadConfig({})]
+  t.ok(one.jwtSecretGenerated && one.jwtSecret.length === 32)
+  t.not(one.jwtSecret.toString('hex'), two.jwtSecret.toString('hex'), 'a new random secret each start')
+})
+
+t.test('token lifetimes and the sign-in limit have defaults and are read from the environment', async t => {
+  const defaults = loadConfig({})
+  t.equal(defaults.accessTokenTtlSeconds, 900)
+  t.equal(defaults.refreshTokenTtlSeconds, 30 * 86_400)
+  t.equal(defaults.signInMaxFailures, 10)
+  t.equal(defaults.signInWindowSeconds, 900)
+  t.equal(defaults.admin, undefined)
+  const set = loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '60', REFRESH_TOKEN_TTL_SECONDS: '3600', ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'a long password' })
+  t.equal(set.accessTokenTtlSeconds, 60)
+  t.equal(set.refreshTokenTtlSeconds, 3600)
+  t.same(set.admin, { username: 'root', password: 'a long password' })
+  t.throws(() => loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '0' }), /ACCESS_TOKEN_TTL_SECONDS must be >= 1/)
+  t.throws(() => loadConfig({ ADMIN_PASSWORD: 'a long password' }), /go together/)
+})

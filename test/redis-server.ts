@@ -25,7 +25,7 @@ export async function redisServer (t: Test) {
     throw new Error(`redis-server did not listen on ${port}`)
   }
   const stop = async () => {
-    if (!server || server.exitCode !== null) return
+    if (!server || server.exitCode !== null || server.signalCode !== null) return
     const exited = once(server, 'exit')
     server.kill('SIGKILL')
     await exited

@@ -6,12 +6,13 @@ const ROOT = new URL('..', import.meta.url).pathname
 
 export interface Run { code: number | null, stdout: string, stderr: string }
 
-/** Runs one of the project's TypeScript entry points as a user would, with the given environment. */
-export function runScript (script: string, args: string[], env: Record<string, string>): Promise<Run> {
+/** Runs one of the project's TypeScript entry points as a user would, with the given environment and standard input. */
+export function runScript (script: string, args: string[], env: Record<string, string>, input = ''): Promise<Run> {
   return new Promise(resolve => {
-    execFile(process.execPath, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })
     })
+    child.stdin!.end(input)
   })
 }
 

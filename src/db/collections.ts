@@ -158,7 +158,8 @@ export interface UserDocument {
  * One per refresh token ever issued and not yet expired or revoked; `_id` is the SHA-256 of the token, never the
  * token. Every token of one sign-in shares a `family`; each rotation inserts the next `generation`, which the
  * unique `{family, generation}` index lets happen once. `rotated_at` marks a token already exchanged: presenting it
- * again is reuse. Removed by a TTL index on `created_at`.
+ * again is reuse. `revoked_at` marks a revoked one (sign-out, reuse); it stays, so that its generation stays taken,
+ * until the TTL index on `created_at` removes it.
  */
 export interface RefreshTokenDocument {
   _id: string
@@ -167,6 +168,7 @@ export interface RefreshTokenDocument {
   generation: number
   created_at: Date
   rotated_at?: Date
+  revoked_at?: Date
 }
 
 export interface Collections {

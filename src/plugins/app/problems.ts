@@ -19,6 +19,8 @@ export const FRAMEWORK_PROBLEMS: Record<string, [code: string, detail: string]> 
 const MAX_TIME_EXPIRED = 50
 // FerretDB's SQLite backend refuses a write under lock contention with InternalError (1), "database is locked".
 const DATABASE_LOCKED = /SQLITE_BUSY|database is locked/
+// The driver lets a bare socket error through when it writes to a connection the server side has just closed.
+const SOCKET_CLOSED = new Set(['EPIPE', 'ECONNRESET'])
 
 export const DATABASE_UNAVAILABLE = problem(503, 'DATABASE_UNAVAILABLE', 'The database is not answering; try again shortly.')
 export const INTERNAL_ERROR = problem(500, 'INTERNAL_ERROR', 'Something went wrong on our side; it has been logged.')
@@ -45,14 +47,13 @@ export function validationFailed (errors: FieldError[]): Problem {
 
 /**
  * The database could not be reached, or did not answer, within `MONGODB_TIMEOUT_MS`. A closed or not yet
- * connected client is the watchdog reconnecting (or the server shutting down). A command written on a pooled
- * connection the server side has just closed fails with Node's own EPIPE ("This socket has been ended by the
- * other party"), which the driver (7.x, `Connection.writeCommand`) passes on unwrapped.
+ * connected client is the watchdog reconnecting (or the server shutting down).
  */
 function isDatabaseUnavailable (error: Error): boolean {
-  return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError || (error as NodeJS.ErrnoException).code === 'EPIPE' ||
+  return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError ||
     error instanceof MongoOperationTimeoutError || error.name === 'MongoWaitQueueTimeoutError' ||
     error instanceof MongoTopologyClosedError || error instanceof MongoNotConnectedError ||
+    SOCKET_CLOSED.has((error as NodeJS.ErrnoException).code ?? '') ||
     (error instanceof MongoServerError && (Number(error.code) === MAX_TIME_EXPIRED || DATABASE_LOCKED.test(error.message)))
 }
 

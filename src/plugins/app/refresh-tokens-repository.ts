@@ -39,8 +39,13 @@ export function refreshTokensRepository ({ refreshTokens }: Collections, { ttlSe
     return token
   }
 
+  // Revoked tokens are marked, not deleted: a family's generations stay taken, so a rotation that was racing the
+  // revocation cannot insert a successor afterwards.
+  const live = { rotated_at: { $exists: false }, revoked_at: { $exists: false } }
+  const revoked = () => ({ $set: { revoked_at: new Date() } })
+
   async function revokeAll (userId: ObjectId): Promise<number> {
-    return (await refreshTokens.deleteMany({ user_id: userId }, { maxTimeMS })).deletedCount
+    return (await refreshTokens.updateMany({ user_id: userId, revoked_at: { $exists: false } }, revoked(), { maxTimeMS })).modifiedCount
   }
 
   return {
@@ -51,31 +56,35 @@ export function refreshTokensRepository ({ refreshTokens }: Collections, { ttlSe
 
     /**
      * Exchanges `token` for its successor: `{ userId, token }`, or null when it is unknown, expired, revoked or
-     * already exchanged — and in that last case (reuse) every token of its user is revoked. One conditional
+     * already exchanged — and in that last case (reuse) every live token of its user is revoked. One conditional
      * update claims the token, so of two racing exchanges only one can; the unique `{family, generation}` index
      * also lets only one successor in, on servers whose updates are not atomic (FerretDB).
      */
     async rotate (token: string): Promise<{ userId: ObjectId, token: string } | null> {
       const _id = digest(token)
       const claimed = await refreshTokens.findOneAndUpdate(
-        { _id, rotated_at: { $exists: false }, created_at: fresh() },
+        { _id, ...live, created_at: fresh() },
         { $set: { rotated_at: new Date() } },
         { maxTimeMS }
       )
       if (claimed) {
         const successor = await insert(claimed.user_id, claimed.family, claimed.generation + 1)
-        if (successor) return { userId: claimed.user_id, token: successor }
+        // A reuse of `token` detected while the successor was being stored revoked `token` but maybe not yet the
+        // successor: look once more, so that the successor cannot outlive the revocation.
+        if (successor && !(await refreshTokens.findOne({ _id }, { projection: { revoked_at: 1 }, maxTimeMS }))?.revoked_at) {
+          return { userId: claimed.user_id, token: successor }
+        }
         await revokeAll(claimed.user_id)
         return null
       }
-      const reused = await refreshTokens.findOne({ _id, rotated_at: { $exists: true }, created_at: fresh() }, { projection: { user_id: 1 }, maxTimeMS })
+      const reused = await refreshTokens.findOne({ _id, rotated_at: { $exists: true }, revoked_at: { $exists: false }, created_at: fresh() }, { projection: { user_id: 1 }, maxTimeMS })
       if (reused) await revokeAll(reused.user_id)
       return null
     },
 
     /** Revokes `token` (sign-out); revoking one that is not there does nothing. */
     async revoke (token: string): Promise<void> {
-      await refreshTokens.deleteOne({ _id: digest(token) }, { maxTimeMS })
+      await refreshTokens.updateOne({ _id: digest(token), revoked_at: { $exists: false } }, revoked(), { maxTimeMS })
     },
 
     revokeAll

@@ -1,8 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify'
+import refresh from './refresh.ts'
 import signIn from './sign-in.ts'
+import signOut from './sign-out.ts'
 
 const auth: FastifyPluginAsync = async function (fastify) {
   await fastify.register(signIn)
+  await fastify.register(refresh)
+  await fastify.register(signOut)
 }
 
 export default auth

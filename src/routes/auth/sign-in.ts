@@ -12,12 +12,14 @@ import { tokenPair } from './token-pair.ts'
 const signIn: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.post('/token', {
     config: { cacheControl: 'no-store' },
+    preHandler: fastify.signInLimiter.attempt,
     schema: {
       operationId: 'signIn',
       tags: ['accounts'],
       summary: 'Sign in',
       description: 'Exchanges a username and password for an access token (a JWT to send as `Authorization: Bearer …`) ' +
-        'and a refresh token (for `POST /auth/refresh`).',
+        'and a refresh token (for `POST /auth/refresh`). Failed attempts are limited per username and per client address ' +
+        '(10 in 15 minutes by default); past that, a 429 with `Retry-After`.',
       security: NO_TOKEN,
       body: ref(Credentials),
       response: {
@@ -30,6 +32,7 @@ const signIn: FastifyPluginAsyncTypebox = async function (fastify) {
     const { username, password } = request.body
     const user = await fastify.usersRepository.signIn(username, password)
     if (!user) throw invalidCredentials()
+    await fastify.signInLimiter.succeeded(request)
     return tokenPair(fastify, user, await fastify.refreshTokensRepository.issue(ObjectId.createFromHexString(user.id)))
   })
 }
