@@ -484,6 +484,11 @@ export interface components {
             /** @description Exchange it once at `POST /auth/refresh` for a new pair; opaque, random. */
             refresh_token: string;
         };
+        /**
+         * @example {
+         *       "refresh_token": "q1j2ercBBWtPwHp3J7PAMd9gl53zkX53cibyFFhEFdQ"
+         *     }
+         */
         RefreshRequest: {
             /** @description The `refresh_token` of the last token answer. */
             refresh_token: string;

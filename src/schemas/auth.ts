@@ -8,7 +8,7 @@ export const RefreshToken = Type.String({
   description: 'The `refresh_token` of the last token answer.'
 })
 
-export const RefreshRequest = Type.Object({ refresh_token: RefreshToken }, { $id: 'RefreshRequest', additionalProperties: false })
+export const RefreshRequest = Type.Object({ refresh_token: RefreshToken }, { $id: 'RefreshRequest', additionalProperties: false, examples: [{ refresh_token: tokenPairExample.refresh_token }] })
 
 export const TokenPair = Type.Object({
   access_token: Type.String({ description: 'A JWT (HS256) carrying `sub` (the user id), `roles`, `iat` and `exp`; send it as `Authorization: Bearer …`.' }),

@@ -117,7 +117,18 @@ t.test('errors of every route are the documented problems', async t => {
     [{ method: 'POST', url: '/songs/rating', headers: json, body: '{"song_id":' }, 400, 'MALFORMED_JSON'],
     [{ method: 'POST', url: '/songs/rating', headers: json, body: JSON.stringify({ song_id: '0123456789abcdef01234567', rating: 3 }) }, 404, 'SONG_NOT_FOUND'],
     [{ method: 'POST', url: '/songs/rating', headers: json, body: JSON.stringify({ song_id: 'x'.repeat(20_000), rating: 3 }) }, 413, 'PAYLOAD_TOO_LARGE'],
-    [{ method: 'POST', url: '/songs/rating', headers: { 'content-type': 'text/plain' }, body: 'five stars' }, 415, 'UNSUPPORTED_MEDIA_TYPE']
+    [{ method: 'POST', url: '/songs/rating', headers: { 'content-type': 'text/plain' }, body: 'five stars' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [{ method: 'POST', url: '/songs/rating', headers: { ...json, authorization: 'Bearer not.a.token' }, body: JSON.stringify({ song_id: songId, rating: 3 }) }, 401, 'UNAUTHORIZED'],
+    // Accounts
+    [{ method: 'POST', url: '/users', headers: json, body: JSON.stringify({ username: 'x', password: 'long enough password' }) }, 400, 'VALIDATION_FAILED'],
+    [{ method: 'POST', url: '/users', headers: json, body: JSON.stringify({ username: 'contract-admin', password: 'long enough password' }) }, 409, 'USERNAME_TAKEN'],
+    [{ method: 'POST', url: '/auth/token', headers: json, body: JSON.stringify({ username: 'contract-admin', password: 'not the password' }) }, 401, 'INVALID_CREDENTIALS'],
+    [{ method: 'POST', url: '/auth/token', headers: json, body: JSON.stringify({ username: { $ne: null }, password: 'not the password' }) }, 400, 'VALIDATION_FAILED'],
+    [{ method: 'POST', url: '/auth/refresh', headers: json, body: JSON.stringify({ refresh_token: 'A'.repeat(43) }) }, 401, 'INVALID_REFRESH_TOKEN'],
+    [{ method: 'POST', url: '/auth/refresh', headers: json, body: JSON.stringify({}) }, 400, 'VALIDATION_FAILED'],
+    [{ method: 'POST', url: '/auth/logout', headers: json, body: '{"refresh_token":' }, 400, 'MALFORMED_JSON'],
+    [{ method: 'GET', url: '/users/me' }, 401, 'UNAUTHORIZED'],
+    [{ method: 'GET', url: '/users/me', headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' } }, 401, 'UNAUTHORIZED']
   ]
   for (const [call, status, code] of calls) {
     const answer = await check(t, base, call)

@@ -109,3 +109,30 @@ t.test('the examples are songs of seed/songs.json, except a new song and a chang
     t.ok(seeded.includes(fields) || unpatched, `${song.title} is a seed song, field for field${unpatched ? ', with the example patch' : ''}`)
   }
 })
+
+t.test('a bearer security scheme, and every operation says whether it needs a token; 401 and 403 documented where they can happen', async t => {
+  const spec = await committedSpec
+  t.same(spec.components?.securitySchemes?.bearerAuth, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An access token from `POST /auth/token` or `POST /auth/refresh`, sent as `Authorization: Bearer <access_token>`.'
+  })
+  for (const { method, path, operation } of operationsOf(spec)) {
+    const label = `${method} ${path}`
+    t.ok(Array.isArray(operation.security), `${label} declares its security`)
+    const usesToken = operation.security!.some(requirement => 'bearerAuth' in requirement)
+    if (usesToken) {
+      const unauthorized = operation.responses?.['401'] as { headers?: Record<string, unknown>, content?: Record<string, { example?: { code?: string } }> } | undefined
+      t.ok(unauthorized, `${label} documents 401`)
+      t.ok(unauthorized?.headers?.['www-authenticate'], `${label} documents WWW-Authenticate on its 401`)
+      t.equal(unauthorized?.content?.['application/problem+json']?.example?.code, 'UNAUTHORIZED', `${label}: an example 401`)
+    }
+  }
+  const security = Object.fromEntries(operationsOf(spec).map(({ operation }) => [operation.operationId, operation.security]))
+  t.same(security.getCurrentUser, [{ bearerAuth: [] }], 'GET /users/me requires a token')
+  t.same(security.rateSong, [{}, { bearerAuth: [] }], 'POST /songs/rating takes one optionally')
+  for (const id of ['listSongs', 'searchSongs', 'getRatingSummary', 'getHealth', 'getReadiness', 'createUser', 'signIn', 'refreshTokens', 'signOut']) {
+    t.same(security[id], [], `${id} needs no token`)
+  }
+})

@@ -59,10 +59,10 @@ export async function responseValidator () {
     if (!found) return [`${method} ${path} is not in openapi/openapi.json`]
     const response = found.operation.responses?.[String(status)] as ResponseObject | undefined
     if (!response) return [`${found.operation.operationId} does not document status ${status}`]
-    // A response without content (a 204) has no body.
-    if (!response.content) return body === '' ? [] : [`${found.operation.operationId} ${status} documents no body, but one was sent`]
+    // A response documented without content (204) must come without a body.
+    if (!response.content) return body === '' ? [] : [`${found.operation.operationId} ${status} documents no body, but one came`]
     const mediaType = contentType?.split(';')[0]?.trim() ?? ''
-    if (!response.content?.[mediaType]) {
+    if (!response.content[mediaType]) {
       return [`${found.operation.operationId} ${status} documents ${Object.keys(response.content ?? {}).join(', ')}, not ${mediaType}`]
     }
     const pointer = `${found.pointer}/responses/${status}/content/${escape(mediaType)}/schema`

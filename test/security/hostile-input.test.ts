@@ -13,6 +13,9 @@ type Case = [label: string, request: Buffer | string]
 const get = (target: string | Buffer, headers?: Record<string, string>) => httpRequest('GET', target, headers)
 const post = (body: string | Buffer, headers: Record<string, string> = JSON_TYPE) => httpRequest('POST', '/songs/rating', headers, body)
 const rating = (fields: object) => post(JSON.stringify(fields))
+const account = (path: string, body: string | object, headers: Record<string, string> = JSON_TYPE) => httpRequest('POST', path, headers, typeof body === 'string' ? body : JSON.stringify(body))
+const bearer = (target: string, authorization: string) => get(target, { authorization })
+const ALG_NONE = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"0123456789abcdef01234567","roles":["admin"]}').toString('base64url')}.`
 const nested = (depth: number) => `{"song_id":"${UNKNOWN_ID}","rating":1,"x":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`
 
 function hostileRequests (songId: string): Case[] {
@@ -117,6 +120,48 @@ function hostileRequests (songId: string): Case[] {
     ['body bad charset (valid, unknown song)', post(JSON.stringify({ song_id: UNKNOWN_ID, rating: 3 }), { 'content-type': 'application/json; charset=utf-16' })],
     ['idempotency key 10k', post(JSON.stringify({ song_id: songId, rating: 3 }), { ...JSON_TYPE, 'idempotency-key': LONG })],
     ['idempotency key with spaces', post(JSON.stringify({ song_id: songId, rating: 3 }), { ...JSON_TYPE, 'idempotency-key': 'a b' })],
+    // Accounts: sign-up, sign-in and token bodies (none of these creates an account or a token)
+    ['sign-up username $ne', account('/users', { username: { $ne: null }, password: 'long enough password' })],
+    ['sign-up username $regex', account('/users', { username: { $regex: '.*' }, password: 'long enough password' })],
+    ['sign-up username array', account('/users', { username: ['alice'], password: 'long enough password' })],
+    ['sign-up username NUL', account('/users', { username: 'alice\u0000', password: 'long enough password' })],
+    ['sign-up username homoglyph', account('/users', { username: 'ａdmin', password: 'long enough password' })],
+    ['sign-up username combining mark', account('/users', { username: 'admin\u0301', password: 'long enough password' })],
+    ['sign-up username 10k', account('/users', { username: LONG, password: 'long enough password' })],
+    ['sign-up username markup', account('/users', { username: '<script>alert(1)</script>', password: 'long enough password' })],
+    ['sign-up password 129 characters', account('/users', { username: 'hostile', password: 'p'.repeat(129) })],
+    ['sign-up password 129 emoji', account('/users', { username: 'hostile', password: '🎸'.repeat(129) })],
+    ['sign-up password 10k', account('/users', { username: 'hostile', password: LONG })],
+    ['sign-up password 2 MB', account('/users', { username: 'hostile', password: 'p'.repeat(2 * 1024 * 1024) })],
+    ['sign-up password $ne', account('/users', { username: 'hostile', password: { $ne: null } })],
+    ['sign-up password number', account('/users', { username: 'hostile', password: 123456789012345 })],
+    ['sign-up with roles', account('/users', { username: 'hostile', password: 'long enough password', roles: ['admin'] })],
+    ['sign-up __proto__', account('/users', '{"__proto__":{"roles":["admin"]},"username":"hostile","password":"long enough password"}')],
+    ['sign-in username $gt', account('/auth/token', { username: { $gt: '' }, password: 'long enough password' })],
+    ['sign-in password $ne', account('/auth/token', { username: 'nobody', password: { $ne: null } })],
+    ['sign-in unknown user (valid)', account('/auth/token', { username: 'nobody', password: 'long enough password' })],
+    ['sign-in password 10k', account('/auth/token', { username: 'nobody', password: LONG })],
+    ['sign-in form-encoded', account('/auth/token', 'username=nobody&password=long+enough+password', { 'content-type': 'application/x-www-form-urlencoded' })],
+    ['refresh token $ne', account('/auth/refresh', { refresh_token: { $ne: null } })],
+    ['refresh token JSON text', account('/auth/refresh', { refresh_token: '{"$ne":null}' })],
+    ['refresh token 10k', account('/auth/refresh', { refresh_token: LONG })],
+    ['refresh token NUL', account('/auth/refresh', { refresh_token: 'abc\u0000' })],
+    ['refresh token unknown (valid)', account('/auth/refresh', { refresh_token: 'A'.repeat(43) })],
+    ['logout token array', account('/auth/logout', { refresh_token: ['x'] })],
+    ['logout unknown token (valid)', account('/auth/logout', { refresh_token: 'A'.repeat(43) })],
+    // Accounts: Authorization headers
+    ['bearer alg none', bearer('/users/me', `Bearer ${ALG_NONE}`)],
+    ['bearer JSON', bearer('/users/me', 'Bearer {"alg":"none","sub":"x"}')],
+    ['bearer JSON parts', bearer('/users/me', `Bearer ${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from('{"sub":{"$ne":null}}').toString('base64url')}.sig`)],
+    ['bearer empty', bearer('/users/me', 'Bearer ')],
+    ['bearer 10k', bearer('/users/me', `Bearer ${LONG}.${LONG}.x`)],
+    ['bearer markup', bearer('/users/me', 'Bearer <script>alert(1)</script>')],
+    ['Basic credentials', bearer('/users/me', 'Basic YWRtaW46YWRtaW4=')],
+    ['oversized Authorization header', bearer('/users/me', `Bearer ${'a'.repeat(20_000)}`)],
+    ['bad token on a public route (valid: ignored)', bearer('/songs?limit=1', `Bearer ${ALG_NONE}`)],
+    ['bad token on a rating', post(JSON.stringify({ song_id: songId, rating: 3 }), { ...JSON_TYPE, authorization: `Bearer ${ALG_NONE}` })],
+    ['GET /users', get('/users')],
+    ['DELETE /users/me', httpRequest('DELETE', '/users/me')],
     // Methods
     ['DELETE /songs', httpRequest('DELETE', '/songs')],
     ['PUT /songs/rating', httpRequest('PUT', '/songs/rating', JSON_TYPE, '{}')],
@@ -187,8 +232,8 @@ function catalogHostileRequests (songId: string, otherSong: { artist: string, ti
 }
 
 async function snapshot (app: TestApp): Promise<string> {
-  const { songs, ratings, ratingSummaries, levelStats, idempotencyKeys, userRatings } = app.database.collections
-  const all = await Promise.all([songs, ratings, ratingSummaries, levelStats, idempotencyKeys, userRatings].map(c => c.find().sort({ _id: 1 }).toArray()))
+  const { songs, ratings, ratingSummaries, levelStats, idempotencyKeys, users, refreshTokens, userRatings } = app.database.collections
+  const all = await Promise.all([songs, ratings, ratingSummaries, levelStats, idempotencyKeys, users, refreshTokens, userRatings].map(c => c.find().sort({ _id: 1 }).toArray()))
   return createHash('sha256').update(JSON.stringify(all)).digest('hex')
 }
 
@@ -214,6 +259,8 @@ t.test('hostile requests on every route get a 4xx problem (or a correct 2xx), ne
     if (response.status >= 400) {
       t.match(response.headers['content-type'], /^application\/problem\+json/, `${label}: problem+json`)
       t.match(json(response), { status: response.status, code: /^[A-Z][A-Z_]+$/, title: String, detail: String, type: /^urn:songs-api:problem:/ }, `${label}: a problem`)
+    } else if (response.status === 204) {
+      t.equal(response.body, '', `${label}: no body`)
     } else {
       t.match(response.headers['content-type'], /^application\/json/, `${label}: JSON`)
       t.doesNotThrow(() => json(response), `${label}: parses`)

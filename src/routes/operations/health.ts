@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Health } from '../../schemas/operations.ts'
 import { jsonResponse, problemResponsesOnly } from '../../schemas/responses.ts'
+import { NO_TOKEN } from '../../schemas/security.ts'
 
 const health: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.get('/health', {
@@ -10,6 +11,7 @@ const health: FastifyPluginAsyncTypebox = async function (fastify) {
       summary: 'Liveness',
       description: 'Answers 200 while the process runs and its event loop turns; it does not touch the database, so a ' +
         'database outage never gets healthy instances restarted. For the container health check.',
+      security: NO_TOKEN,
       response: { 200: jsonResponse('The process is alive.', Health, { status: 'ok' }), ...problemResponsesOnly(500) }
     },
     logLevel: 'warn',

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ProblemError } from '../../lib/problem.ts'
 import { Readiness } from '../../schemas/operations.ts'
 import { jsonResponse, problemResponsesOnly } from '../../schemas/responses.ts'
+import { NO_TOKEN } from '../../schemas/security.ts'
 
 const ready: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.get('/ready', {
@@ -11,6 +12,7 @@ const ready: FastifyPluginAsyncTypebox = async function (fastify) {
       summary: 'Readiness',
       description: 'Answers 200 when MongoDB answers a ping within `MONGODB_TIMEOUT_MS`, otherwise a 503 problem. ' +
         'For the load balancer\'s target health check: an instance that cannot reach the database gets no traffic.',
+      security: NO_TOKEN,
       response: { 200: jsonResponse('MongoDB answered a ping.', Readiness, { status: 'ready', database_ms: 1.4 }), ...problemResponsesOnly(500, 503) }
     },
     logLevel: 'warn',

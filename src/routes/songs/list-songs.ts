@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { decodeCursor } from '../../lib/cursor.ts'
 import { songPageExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
+import { NO_TOKEN } from '../../schemas/security.ts'
 import { ListSongsQuery, SongPage } from '../../schemas/songs.ts'
 
 const listSongs: FastifyPluginAsyncTypebox = async function (fastify) {
@@ -12,6 +13,7 @@ const listSongs: FastifyPluginAsyncTypebox = async function (fastify) {
       tags: ['songs'],
       summary: 'List songs',
       description: 'Songs in a stable order, a page at a time. Follow `next_cursor` until it is `null`; every page costs the same, however deep.',
+      security: NO_TOKEN,
       querystring: ListSongsQuery,
       response: {
         200: jsonResponse('A page of songs.', SongPage, songPageExample),

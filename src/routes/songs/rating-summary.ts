@@ -4,6 +4,7 @@ import { RatingSummary } from '../../schemas/ratings.ts'
 import { SongIdParams } from '../../schemas/songs.ts'
 import { ratingSummaryExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
+import { NO_TOKEN } from '../../schemas/security.ts'
 import { songNotFound } from './song-not-found.ts'
 
 const ratingSummary: FastifyPluginAsyncTypebox = async function (fastify) {
@@ -14,6 +15,7 @@ const ratingSummary: FastifyPluginAsyncTypebox = async function (fastify) {
       tags: ['ratings'],
       summary: 'Rating summary of a song',
       description: 'Average, lowest and highest rating and how many there are; nulls and 0 before the first rating.',
+      security: NO_TOKEN,
       params: SongIdParams,
       response: {
         200: jsonResponse('The song\'s rating summary.', RatingSummary, ratingSummaryExample),

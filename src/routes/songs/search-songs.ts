@@ -3,6 +3,7 @@ import { decodeCursor } from '../../lib/cursor.ts'
 import { searchWords } from '../../lib/search-words.ts'
 import { searchResultExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
+import { NO_TOKEN } from '../../schemas/security.ts'
 import { SearchSongsQuery, SongPage } from '../../schemas/songs.ts'
 
 const searchSongs: FastifyPluginAsyncTypebox = async function (fastify) {
@@ -13,6 +14,7 @@ const searchSongs: FastifyPluginAsyncTypebox = async function (fastify) {
       tags: ['songs'],
       summary: 'Search songs by artist and title',
       description: 'Every word of `message` must start a word of the artist or the title ("yousic", "ALABAMA sun", "can\'t"). Case, accents and punctuation are ignored. Paged like `GET /songs`.',
+      security: NO_TOKEN,
       querystring: SearchSongsQuery,
       response: {
         200: jsonResponse('A page of the matching songs.', SongPage, searchResultExample),
