@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ObjectId } from 'mongodb'
 import { songExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
+import { NO_TOKEN } from '../../schemas/security.ts'
 import { Song, SongIdParams } from '../../schemas/songs.ts'
 import { songNotFound } from './song-not-found.ts'
 
@@ -13,6 +14,7 @@ const getSong: FastifyPluginAsyncTypebox = async function (fastify) {
       tags: ['songs'],
       summary: 'Get a song',
       description: 'One song by its id.',
+      security: NO_TOKEN,
       params: SongIdParams,
       response: {
         200: jsonResponse('The song.', Song, songExample),
