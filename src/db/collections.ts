@@ -39,8 +39,9 @@ export type Distribution = Record<`${Stars}`, number>
  * One per rated song (`_id` is the song's), changed only with `$inc`, so a rating folds in, is replaced or
  * removed with one atomic write. Lowest and highest are read off the distribution: a `$min`/`$max` cannot be
  * taken back when a rating is replaced or removed. Summaries written before distributions (with `min`/`max`
- * instead) are rebuilt by `npm run ratings:reconcile`; `isCurrent` tells them apart. Kept apart from the song
- * so ratings never rewrite catalog documents.
+ * instead) are rebuilt by `npm run ratings:reconcile`; `isLegacy` tells them apart. Kept apart from the song
+ * so ratings never rewrite catalog documents. Changes commute, so while two of them are in flight the document
+ * can be between states (a replacement applied before the first rating it replaces: an entry at -1, no count).
  */
 export interface RatingSummaryDocument {
   _id: ObjectId
@@ -84,12 +85,11 @@ export function withRatings (summary: RatingSummaryDocument | undefined, songId:
 }
 
 /**
- * True when the distribution accounts for every counted rating: false for a summary written before
- * distributions, or one a removal drove below zero because it was missing (a crash left it behind).
+ * A summary written before distributions existed: it has `min`/`max` (which reconciliation removes) and a
+ * distribution that accounts for none of its older ratings.
  */
-export function isCurrent ({ count, distribution }: RatingSummaryDocument): boolean {
-  const counts = STARS.map(stars => distribution?.[`${stars}`] ?? 0)
-  return counts.every(n => n >= 0) && counts.reduce((total, n) => total + n, 0) === count
+export function isLegacy (summary: RatingSummaryDocument): boolean {
+  return 'min' in summary || 'max' in summary
 }
 
 export interface SongDocument {

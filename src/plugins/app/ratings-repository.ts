@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
-import { foldIntoSummary, isCurrent, isDuplicateKey, ratingChange, STARS, type Collections, type RatingChange, type RatingSummaryDocument, type UserRatingDocument } from '../../db/collections.ts'
+import { foldIntoSummary, isDuplicateKey, isLegacy, ratingChange, STARS, type Collections, type RatingChange, type RatingSummaryDocument, type UserRatingDocument } from '../../db/collections.ts'
 import { awaitResponse, claimKey, CRASHED_AFTER_MS, fingerprint, idempotencyKeyBusy, recordResponse } from '../../db/idempotency-keys.ts'
 import { reconcileRatings } from '../../db/reconcile-ratings.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
@@ -23,11 +23,16 @@ export interface Rater {
   idempotencyKey?: string
 }
 
+/**
+ * The answer for a summary. A write racing others may read the document between two of their changes (an entry
+ * at -1 until the rating it replaced is counted): the answer then shows what is counted so far, never below zero.
+ */
 function toSummary (songId: ObjectId, stats: RatingSummaryDocument | null): Summary {
-  const distribution = Object.fromEntries(STARS.map(stars => [`${stars}`, stats?.distribution?.[`${stars}`] ?? 0]))
+  const distribution = Object.fromEntries(STARS.map(stars => [`${stars}`, Math.max(0, stats?.distribution?.[`${stars}`] ?? 0)]))
   const given = STARS.filter(stars => distribution[`${stars}`]! > 0)
-  if (!stats || stats.count === 0) return { song_id: songId.toHexString(), average: null, lowest: null, highest: null, count: 0, distribution }
-  return { song_id: songId.toHexString(), average: stats.sum / stats.count, lowest: given[0] ?? null, highest: given.at(-1) ?? null, count: stats.count, distribution }
+  const count = stats?.count ?? 0
+  if (!stats || count <= 0) return { song_id: songId.toHexString(), average: null, lowest: null, highest: null, count: 0, distribution }
+  return { song_id: songId.toHexString(), average: stats.sum / count, lowest: given[0] ?? null, highest: given.at(-1) ?? null, count, distribution }
 }
 
 function toUserRating (doc: Pick<UserRatingDocument, 'song_id' | 'rating' | 'rated_at'>): Static<typeof UserRating> {
@@ -61,7 +66,7 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
    * answer always has a distribution that adds up to its count (`npm run ratings:reconcile` upgrades them all).
    */
   async function current (songId: ObjectId, summary: RatingSummaryDocument | null): Promise<Summary> {
-    if (!summary || isCurrent(summary)) return toSummary(songId, summary)
+    if (!summary || !isLegacy(summary)) return toSummary(songId, summary)
     await reconcileRatings(collections, songId)
     return toSummary(songId, await ratingSummaries.findOne({ _id: songId }, { maxTimeMS }))
   }
@@ -122,8 +127,8 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
     /**
      * Stores the rating (as the user's, replacing theirs, or anonymous) and answers the song's summary including
      * it; null when the song does not exist. With an idempotency key, a retry (even one racing the first request)
-     * changes nothing more and gets the first answer: for an anonymous rating the key's claim fixes the rating's
-     * `_id`, so the ratings collection cannot hold it twice; a user's retry replaces their rating by itself.
+     * changes nothing more and gets the first answer: of racing requests only the one whose insert claimed the key
+     * writes, and an anonymous rating's `_id` is fixed by the claim, so the ratings collection cannot hold it twice.
      */
     async rate (songId: ObjectId, rating: number, { userId, idempotencyKey }: Rater = {}): Promise<Summary | null> {
       if (!await exists(songId)) return null
@@ -131,14 +136,17 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
       const key = scopedKey(idempotencyKey, userId)
       const claim = await claimKey(idempotencyKeys, key, fingerprint(songId.toHexString(), rating), idempotencyTtlMs)
       if (claim.response !== undefined) return claim.response as Summary
+      // A retry while the request that claimed the key is at work waits for its answer rather than redoing its write.
+      // Still none after the wait: if that request is young, it is slow and this retry is told to come back; if old,
+      // it crashed, and this retry does its work (an anonymous rating keeps the claim's `_id`, so it is stored once).
+      if (!claim.claimed) {
+        const answered = await awaitResponse(idempotencyKeys, key) as Summary | undefined
+        if (answered) return answered
+        if (Date.now() - claim.created_at.getTime() < CRASHED_AFTER_MS) throw idempotencyKeyBusy()
+      }
       const summary = userId ? await storeForUser(userId, songId, rating) : await storeAnonymous(claim.rating_id, songId, rating)
       if (summary && await recordResponse(idempotencyKeys, key, summary)) return summary
-      // Another request with this key stored the rating: answer what it answered. Still none after the wait: if it is
-      // young, that request is slow and this retry is told to come back; if old, it crashed, and the summary now is
-      // recorded as the answer.
-      const answered = await awaitResponse(idempotencyKeys, key) as Summary | undefined
-      if (answered) return answered
-      if (Date.now() - claim.created_at.getTime() < CRASHED_AFTER_MS) throw idempotencyKeyBusy()
+      // The crashed request had stored the rating already (or another retry answered first): the summary now is the answer.
       await recordResponse(idempotencyKeys, key, toSummary(songId, await ratingSummaries.findOne({ _id: songId }, { maxTimeMS })))
       return await awaitResponse(idempotencyKeys, key) as Summary
     },

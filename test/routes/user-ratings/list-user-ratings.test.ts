@@ -1,19 +1,16 @@
 import t from 'tap'
 import { signUp } from '../../accounts.ts'
-import { buildTestApp, json, type TestApp } from '../../helper.ts'
-
-function rate (app: TestApp, songId: string, rating: number, headers: Record<string, string>) {
-  return app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: songId, rating }, headers })
-}
+import { buildTestApp, json } from '../../helper.ts'
+import { rateSong } from '../../rate-song.ts'
 
 t.test('GET /users/me/ratings pages the caller\'s ratings newest first; a changed rating moves to the front', async t => {
   const app = await buildTestApp(t)
   const alice = await signUp(app)
   const bob = await signUp(app)
   const songs: string[] = json(await app.inject('/songs?limit=7')).items.map((song: { id: string }) => song.id)
-  for (const [i, songId] of songs.entries()) t.equal((await rate(app, songId, (i % 5) + 1, alice.authorization)).statusCode, 201)
-  await rate(app, songs[0]!, 5, bob.authorization)
-  await rate(app, songs[2]!, 1, alice.authorization) // changed: now the newest
+  for (const [i, songId] of songs.entries()) t.equal((await rateSong(app, songId, (i % 5) + 1, alice.authorization)).statusCode, 201)
+  await rateSong(app, songs[0]!, 5, bob.authorization)
+  await rateSong(app, songs[2]!, 1, alice.authorization) // changed: now the newest
 
   const expected = [songs[2], songs[6], songs[5], songs[4], songs[3], songs[1], songs[0]]
   const seen: { song_id: string, rating: number, rated_at: string }[] = []
