@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { RefreshRequest, TokenPair } from '../../schemas/auth.ts'
-import { tokenPairExample } from '../../schemas/examples.ts'
-import { jsonResponse, problemResponse, problemResponses } from '../../schemas/responses.ts'
+import { RefreshRequest } from '../../schemas/auth.ts'
 import { ref } from '../../schemas/ref.ts'
 import { NO_TOKEN } from '../../schemas/security.ts'
 import { invalidRefreshToken } from './invalid-refresh-token.ts'
-import { tokenPair } from './token-pair.ts'
+import { tokenPair, tokenPairResponses } from './token-pair.ts'
 
 const refresh: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.post('/refresh', {
@@ -18,11 +16,8 @@ const refresh: FastifyPluginAsyncTypebox = async function (fastify) {
         'once: presenting one that was already exchanged revokes every refresh token of its user (it was copied).',
       security: NO_TOKEN,
       body: ref(RefreshRequest),
-      response: {
-        200: jsonResponse('New tokens; the refresh token sent no longer works.', TokenPair, tokenPairExample),
-        ...problemResponses({ field: 'body.refresh_token', message: 'must match pattern "^[A-Za-z0-9_-]+$"' }, 413, 415),
-        401: problemResponse(401, invalidRefreshToken().problem, 'The refresh token is unknown, expired, revoked or already used (`INVALID_REFRESH_TOKEN`); sign in again.')
-      }
+      response: tokenPairResponses('New tokens; the refresh token sent no longer works.', { field: 'body.refresh_token', message: 'must match pattern "^[A-Za-z0-9_-]+$"' },
+        invalidRefreshToken(), 'The refresh token is unknown, expired, revoked or already used (`INVALID_REFRESH_TOKEN`); sign in again.')
     }
   }, async function (request) {
     const rotated = await fastify.refreshTokensRepository.rotate(request.body.refresh_token)

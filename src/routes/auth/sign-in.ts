@@ -1,13 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ObjectId } from 'mongodb'
-import { TokenPair } from '../../schemas/auth.ts'
-import { tokenPairExample } from '../../schemas/examples.ts'
-import { jsonResponse, problemResponse, problemResponses } from '../../schemas/responses.ts'
 import { ref } from '../../schemas/ref.ts'
 import { NO_TOKEN } from '../../schemas/security.ts'
 import { Credentials } from '../../schemas/users.ts'
 import { invalidCredentials } from './invalid-credentials.ts'
-import { tokenPair } from './token-pair.ts'
+import { tokenPair, tokenPairResponses } from './token-pair.ts'
 
 const signIn: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.post('/token', {
@@ -22,11 +19,8 @@ const signIn: FastifyPluginAsyncTypebox = async function (fastify) {
         '(10 in 15 minutes by default); past that, a 429 with `Retry-After`.',
       security: NO_TOKEN,
       body: ref(Credentials),
-      response: {
-        200: jsonResponse('Signed in.', TokenPair, tokenPairExample),
-        ...problemResponses({ field: 'body.username', message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9_.-]*$"' }, 413, 415),
-        401: problemResponse(401, invalidCredentials().problem, 'The username or password is wrong (`INVALID_CREDENTIALS`); the same answer for both.')
-      }
+      response: tokenPairResponses('Signed in.', { field: 'body.username', message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9_.-]*$"' },
+        invalidCredentials(), 'The username or password is wrong (`INVALID_CREDENTIALS`); the same answer for both.')
     }
   }, async function (request) {
     const { username, password } = request.body

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
-import type { TokenPair } from '../../schemas/auth.ts'
+import type { FieldError, ProblemError } from '../../lib/problem.ts'
 import type { SignedInUser } from '../../plugins/external/jwt.ts'
+import { TokenPair } from '../../schemas/auth.ts'
+import { tokenPairExample } from '../../schemas/examples.ts'
+import { jsonResponse, problemResponse, problemResponses } from '../../schemas/responses.ts'
 
 /** What a sign-in or a refresh answers: a fresh access token for `user` beside the refresh token. */
 export function tokenPair (fastify: FastifyInstance, user: SignedInUser, refreshToken: string): Static<typeof TokenPair> {
@@ -10,5 +13,14 @@ export function tokenPair (fastify: FastifyInstance, user: SignedInUser, refresh
     token_type: 'Bearer',
     expires_in: fastify.config.accessTokenTtlSeconds,
     refresh_token: refreshToken
+  }
+}
+
+/** The documented answers of a route that hands out tokens: the pair, or a 401 of its own kind. */
+export function tokenPairResponses (description: string, invalid: FieldError, unauthorized: ProblemError, unauthorizedDescription: string) {
+  return {
+    200: jsonResponse(description, TokenPair, tokenPairExample),
+    ...problemResponses(invalid, 413, 415),
+    401: problemResponse(401, unauthorized.problem, unauthorizedDescription)
   }
 }
