@@ -13,8 +13,9 @@ import passwordManager from './plugins/app/password-manager.ts'
 import problems, { clientError, send, toProblem } from './plugins/app/problems.ts'
 import refreshTokensRepository from './plugins/app/refresh-tokens-repository.ts'
 import requestId, { REQUEST_ID_HEADER, requestIdOf } from './plugins/app/request-id.ts'
+import catalogRepository from './plugins/app/catalog-repository.ts'
+import ratingsRepository from './plugins/app/ratings-repository.ts'
 import signInLimiter from './plugins/app/sign-in-limiter.ts'
-import songsRepository from './plugins/app/songs-repository.ts'
 import usersRepository from './plugins/app/users-repository.ts'
 import cors from './plugins/external/cors.ts'
 import etag from './plugins/external/etag.ts'
@@ -31,6 +32,7 @@ import operations from './routes/operations/index.ts'
 import songs from './routes/songs/index.ts'
 import { RouteMethods } from './lib/route-methods.ts'
 import users from './routes/users/index.ts'
+import userRatings from './routes/user-ratings/index.ts'
 import { ajvOptions, buildValidator } from './validator.ts'
 import { sharedSchemas } from './schemas/index.ts'
 
@@ -86,7 +88,8 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     await fastify.register(mongodb)
     await fastify.register(databaseWatchdog)
     await fastify.register(database, { seedFile: config.seedFile })
-    await fastify.register(songsRepository)
+    await fastify.register(ratingsRepository)
+    await fastify.register(catalogRepository)
     // Accounts
     await fastify.register(passwordManager)
     await fastify.register(usersRepository)
@@ -100,6 +103,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
   await fastify.register(operations)
   await fastify.register(users, { prefix: '/users' })
   await fastify.register(auth, { prefix: '/auth' })
+  await fastify.register(userRatings, { prefix: '/users/me/ratings' })
 
   return fastify
 }

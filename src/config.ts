@@ -25,7 +25,9 @@ const EnvSchema = Type.Object({
   ADMIN_USERNAME: Type.Optional(Type.String({ minLength: 1 })),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   SIGN_IN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 10 }),
-  SIGN_IN_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 })
+  SIGN_IN_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  // Catalog
+  RATINGS_REQUIRE_SIGN_IN: Type.Boolean({ default: false })
 })
 
 export type Env = Static<typeof EnvSchema>
@@ -64,6 +66,8 @@ export interface Config {
   /** Failed sign-ins allowed per username and per client IP within the window, before 429s. */
   signInMaxFailures: number
   signInWindowSeconds: number
+  /** `POST /songs/rating` without a bearer token is a 401 instead of an anonymous rating. */
+  ratingsRequireSignIn: boolean
 }
 
 /** HS256 needs a key at least as long as its 256-bit output (RFC 7518 §3.2). */
@@ -123,6 +127,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlSeconds: values.REFRESH_TOKEN_TTL_SECONDS,
     admin: adminOf(values),
     signInMaxFailures: values.SIGN_IN_MAX_FAILURES,
-    signInWindowSeconds: values.SIGN_IN_WINDOW_SECONDS
+    signInWindowSeconds: values.SIGN_IN_WINDOW_SECONDS,
+    ratingsRequireSignIn: values.RATINGS_REQUIRE_SIGN_IN
   }
 }

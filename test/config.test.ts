@@ -52,6 +52,13 @@ t.test('without MONGODB_URL the local port is used, and the embedded database ha
   t.throws(() => loadConfig({ EMBEDDED_MONGODB_DIR: '' }), /EMBEDDED_MONGODB_DIR must NOT have fewer than 1 characters/)
 })
 
+t.test('RATINGS_REQUIRE_SIGN_IN is off unless set to true', async t => {
+  t.equal(loadConfig({}).ratingsRequireSignIn, false)
+  t.equal(loadConfig({ RATINGS_REQUIRE_SIGN_IN: 'true' }).ratingsRequireSignIn, true)
+  t.equal(loadConfig({ RATINGS_REQUIRE_SIGN_IN: 'false' }).ratingsRequireSignIn, false)
+  t.throws(() => loadConfig({ RATINGS_REQUIRE_SIGN_IN: 'maybe' }), /RATINGS_REQUIRE_SIGN_IN must be boolean/)
+})
+
 t.test('JWT_SECRET: at least 32 bytes; required in production; random per start otherwise', async t => {
   const set = loadConfig({ JWT_SECRET: 'é'.repeat(16) })
   t.equal(set.jwtSecret.length, 32, 'bytes are counted, not characters (16 × 2-byte é)')

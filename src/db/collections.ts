@@ -3,8 +3,11 @@ import { MongoBulkWriteError, MongoServerError, type Collection, type Db, type O
 /** MongoDB's error code for a write that breaks a unique index. */
 export const DUPLICATE_KEY = 11000
 
+// FerretDB 1 reports an update (not an insert) that breaks a unique index as InternalError with SQLite's message.
+const FERRETDB_UPDATE_DUPLICATE = /UNIQUE constraint failed/
+
 export function isDuplicateKey (error: unknown): boolean {
-  return error instanceof MongoServerError && error.code === DUPLICATE_KEY
+  return error instanceof MongoServerError && (error.code === DUPLICATE_KEY || FERRETDB_UPDATE_DUPLICATE.test(error.message))
 }
 
 /** A bulk write error whose every failure is a duplicate key (those entries were there already); anything else is rethrown. */
@@ -24,16 +27,69 @@ export async function insertSkippingDuplicates<T extends { _id: unknown }> (coll
   }
 }
 
+/** Whole stars, 1 to 5: the keys of a summary's distribution. */
+export const STARS = [1, 2, 3, 4, 5] as const
+
+export type Stars = typeof STARS[number]
+
+/** How many ratings gave each number of stars: `{"1": n, …, "5": n}`. */
+export type Distribution = Record<`${Stars}`, number>
+
 /**
- * One per rated song (`_id` is the song's), changed only with `$inc`/`$min`/`$max`, so a rating folds in with
- * one atomic write. Kept apart from the song so ratings never rewrite catalog documents.
+ * One per rated song (`_id` is the song's), changed only with `$inc`, so a rating folds in, is replaced or
+ * removed with one atomic write. Lowest and highest are read off the distribution: a `$min`/`$max` cannot be
+ * taken back when a rating is replaced or removed. Summaries written before distributions (with `min`/`max`
+ * instead) are rebuilt by `npm run ratings:reconcile`; `isLegacy` tells them apart. Kept apart from the song
+ * so ratings never rewrite catalog documents. Changes commute, so while two of them are in flight the document
+ * can be between states (a replacement applied before the first rating it replaces: an entry at -1, no count).
  */
 export interface RatingSummaryDocument {
   _id: ObjectId
   count: number
   sum: number
-  min: number
-  max: number
+  distribution: Partial<Distribution>
+}
+
+/** A change of a song's ratings as counts per number of stars: `{"4": 1}` one more, `{"4": -1, "2": 1}` a 4 replaced by a 2. */
+export type RatingChange = Partial<Distribution>
+
+/**
+ * The update that applies a change to a summary: one atomic `$inc` of count, sum and the distribution's
+ * entries, for one posted rating as for a bulk load. Empty when nothing changes (a rating replaced by the same stars).
+ */
+export function foldIntoSummary (change: RatingChange): { $inc: Record<string, number> } | null {
+  const $inc: Record<string, number> = {}
+  for (const [stars, n] of Object.entries(change)) {
+    if (n === 0) continue
+    $inc.count = ($inc.count ?? 0) + n
+    $inc.sum = ($inc.sum ?? 0) + n * Number(stars)
+    $inc[`distribution.${stars}`] = n
+  }
+  if ($inc.sum === 0) delete $inc.sum
+  if ($inc.count === 0) delete $inc.count
+  return Object.keys($inc).length === 0 ? null : { $inc }
+}
+
+/** The change of a rating `removed` (none for a first rating) replaced by `added` (none for a removal). */
+export function ratingChange (removed: number | undefined, added: number | undefined): RatingChange {
+  const change: RatingChange = {}
+  if (removed !== undefined) change[`${removed}` as `${Stars}`] = -1
+  if (added !== undefined) change[`${added}` as `${Stars}`] = (change[`${added}` as `${Stars}`] ?? 0) + 1
+  return change
+}
+
+/** `summary` with `n` more ratings of `stars` folded in; a new summary of `songId` when there is none yet. */
+export function withRatings (summary: RatingSummaryDocument | undefined, songId: ObjectId, stars: number, n = 1): RatingSummaryDocument {
+  const { count = 0, sum = 0, distribution = {} } = summary ?? {}
+  return { _id: songId, count: count + n, sum: sum + n * stars, distribution: { ...distribution, [stars]: (distribution[`${stars}` as `${Stars}`] ?? 0) + n } }
+}
+
+/**
+ * A summary written before distributions existed: it has `min`/`max` (which reconciliation removes) and a
+ * distribution that accounts for none of its older ratings.
+ */
+export function isLegacy (summary: RatingSummaryDocument): boolean {
+  return 'min' in summary || 'max' in summary
 }
 
 export interface SongDocument {
@@ -46,23 +102,26 @@ export interface SongDocument {
   search_prefixes: string[]
 }
 
-/** The update that folds ratings into a summary: one atomic write, for one posted rating as for a bulk load. */
-export function foldIntoSummary ({ count, sum, min, max }: Omit<RatingSummaryDocument, '_id'>) {
-  return { $inc: { count, sum }, $min: { min }, $max: { max } }
-}
-
-/** `summary` with `n` more ratings of `stars` folded in; a new summary of `songId` when there is none yet. */
-export function withRatings (summary: RatingSummaryDocument | undefined, songId: ObjectId, stars: number, n = 1): RatingSummaryDocument {
-  if (!summary) return { _id: songId, count: n, sum: n * stars, min: stars, max: stars }
-  return { _id: songId, count: summary.count + n, sum: summary.sum + n * stars, min: Math.min(summary.min, stars), max: Math.max(summary.max, stars) }
-}
-
-/** Append-only: the source of truth the summaries on songs are reconciled from. */
+/** Anonymous ratings, append-only: with user ratings, the source of truth the summaries are reconciled from. */
 export interface RatingDocument {
   _id: ObjectId
   song_id: ObjectId
   rating: number
   created_at: Date
+}
+
+/**
+ * A signed-in user's rating of a song: at most one per user and song (a unique index), replaced in place when
+ * the user rates the song again. `order` is a new ObjectId at every write: the newest-first order of the user's
+ * ratings, and the cursor of their pages.
+ */
+export interface UserRatingDocument {
+  _id: ObjectId
+  user_id: ObjectId
+  song_id: ObjectId
+  rating: number
+  rated_at: Date
+  order: ObjectId
 }
 
 /** One document per level (`_id` is the level), kept current by every catalog write. */
@@ -118,6 +177,8 @@ export interface Collections {
   ratingSummaries: Collection<RatingSummaryDocument>
   levelStats: Collection<LevelStatsDocument>
   idempotencyKeys: Collection<IdempotencyKeyDocument>
+  // Catalog: ratings by signed-in users.
+  userRatings: Collection<UserRatingDocument>
   // Accounts
   users: Collection<UserDocument>
   refreshTokens: Collection<RefreshTokenDocument>
@@ -130,6 +191,8 @@ export function collections (db: Db): Collections {
     ratingSummaries: db.collection<RatingSummaryDocument>('rating_summaries'),
     levelStats: db.collection<LevelStatsDocument>('level_stats'),
     idempotencyKeys: db.collection<IdempotencyKeyDocument>('idempotency_keys'),
+    // Catalog: ratings by signed-in users.
+    userRatings: db.collection<UserRatingDocument>('user_ratings'),
     // Accounts
     users: db.collection<UserDocument>('users'),
     refreshTokens: db.collection<RefreshTokenDocument>('refresh_tokens')
@@ -137,13 +200,17 @@ export function collections (db: Db): Collections {
 }
 
 /** Idempotent; run at every start so a new database is ready before the first request. */
-export async function ensureIndexes ({ songs, ratings, users, refreshTokens }: Collections): Promise<void> {
+export async function ensureIndexes ({ songs, ratings, userRatings, users, refreshTokens }: Collections): Promise<void> {
   await Promise.all([
     // The natural key: seeding twice, or from several servers at once, cannot duplicate a song.
     songs.createIndex({ artist: 1, title: 1 }, { unique: true, name: 'artist_title_unique' }),
     // Equality on one prefix, then `_id` order: a search page is a bounded index range scan.
     songs.createIndex({ search_prefixes: 1, _id: 1 }, { name: 'search_prefixes_id' }),
     ratings.createIndex({ song_id: 1 }, { name: 'song_id' }),
+    // Catalog: one rating per user and song; a user's ratings newest first; a song's ratings (delete, reconcile).
+    userRatings.createIndex({ user_id: 1, song_id: 1 }, { unique: true, name: 'user_id_song_id_unique' }),
+    userRatings.createIndex({ user_id: 1, order: -1 }, { name: 'user_id_order' }),
+    userRatings.createIndex({ song_id: 1 }, { name: 'song_id' }),
     // Accounts: one account per lower-case name; a rotation's successor once per family; a user's tokens revoked at once.
     users.createIndex({ username: 1 }, { unique: true, name: 'username_unique' }),
     refreshTokens.createIndex({ family: 1, generation: 1 }, { unique: true, name: 'family_generation_unique' }),

@@ -30,11 +30,14 @@ export function fingerprint (...parts: unknown[]): string {
  * once it has one). The key's `_id` is unique, so of racing requests exactly one claims it. A key older than the
  * TTL counts as gone even before MongoDB's TTL monitor (which runs once a minute) has removed it.
  */
-export async function claimKey (keys: Keys, key: string, request: string, ttlMs: number, reclaim = true): Promise<IdempotencyKeyDocument> {
+/** A key's claim; `claimed` when this request made it, false when an earlier request with the key did. */
+export type Claim = IdempotencyKeyDocument & { claimed: boolean }
+
+export async function claimKey (keys: Keys, key: string, request: string, ttlMs: number, reclaim = true): Promise<Claim> {
   const claim: IdempotencyKeyDocument = { _id: key, request, rating_id: new ObjectId(), created_at: new Date() }
   try {
     await keys.insertOne(claim)
-    return claim
+    return { ...claim, claimed: true }
   } catch (error) {
     if (!isDuplicateKey(error)) throw error
   }
@@ -43,7 +46,7 @@ export async function claimKey (keys: Keys, key: string, request: string, ttlMs:
     if (earlier.request !== request) {
       throw idempotencyKeyReused()
     }
-    return earlier
+    return { ...earlier, claimed: false }
   }
   // Expired (or removed just now): take the key over, once; a racer that takes it first wins and is returned.
   if (earlier) await keys.deleteOne({ _id: key, created_at: earlier.created_at })
@@ -51,9 +54,9 @@ export async function claimKey (keys: Keys, key: string, request: string, ttlMs:
   return claimKey(keys, key, request, ttlMs, false)
 }
 
-/** Records the answer of the request that claimed `key`; an answer already recorded is kept. */
-export async function recordResponse (keys: Keys, key: string, response: unknown): Promise<void> {
-  await keys.updateOne({ _id: key, response: { $exists: false } }, { $set: { response } })
+/** Records the answer of the request that claimed `key`; an answer already recorded is kept (and false returned). */
+export async function recordResponse (keys: Keys, key: string, response: unknown): Promise<boolean> {
+  return (await keys.updateOne({ _id: key, response: { $exists: false } }, { $set: { response } })).modifiedCount === 1
 }
 
 /** The answer recorded for `key`, waiting a little for the request that claimed it to record one. */

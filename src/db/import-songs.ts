@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation, ObjectId } from 'mongodb'
-import { searchPrefixes } from '../lib/search-words.ts'
 import { duplicatesOnly, insertSkippingDuplicates, type Collections, type LevelStatsDocument, type SongDocument } from './collections.ts'
+import { songDocument } from './song-document.ts'
 import type { NewSong } from './song-file.ts'
 
 /**
@@ -14,7 +14,7 @@ export async function importSongs ({ songs, levelStats }: Collections, newSongs:
   const operations: AnyBulkWriteOperation<SongDocument>[] = newSongs.map(song => ({
     updateOne: {
       filter: { artist: song.artist, title: song.title },
-      update: { $setOnInsert: { ...song, search_prefixes: searchPrefixes(song.artist, song.title) } },
+      update: { $setOnInsert: songDocument(song) },
       upsert: true
     }
   }))
@@ -35,7 +35,7 @@ export async function importSongs ({ songs, levelStats }: Collections, newSongs:
  */
 export async function insertSongs ({ songs, levelStats }: Collections, newSongs: (NewSong & { _id: ObjectId })[]): Promise<number> {
   if (newSongs.length === 0) return 0
-  const documents = newSongs.map(song => ({ ...song, search_prefixes: searchPrefixes(song.artist, song.title) }))
+  const documents = newSongs.map(songDocument)
   const skipped = await insertSkippingDuplicates(songs, documents)
   const inserted = newSongs.filter((_song, index) => !skipped.has(index))
   await addToLevelStats(levelStats, inserted)

@@ -21,8 +21,8 @@ export async function insertRatings ({ ratings, ratingSummaries }: Collections, 
   const existing = await insertSkippingDuplicates(ratingSummaries, summaries)
   if (existing.size > 0) {
     const operations: AnyBulkWriteOperation<RatingSummaryDocument>[] = [...existing].map(index => {
-      const { _id, ...summary } = summaries[index]!
-      return { updateOne: { filter: { _id }, update: foldIntoSummary(summary), upsert: true } }
+      const { _id, distribution } = summaries[index]!
+      return { updateOne: { filter: { _id }, update: foldIntoSummary(distribution)!, upsert: true } }
     })
     await ratingSummaries.bulkWrite(operations, { ordered: false })
   }

@@ -3,48 +3,69 @@ import { withRatings, type Collections, type RatingSummaryDocument } from './col
 
 const BATCH = 1000
 
+type StarCount = { _id: { song_id: ObjectId, rating: number }, n: number }
+
 /**
- * Recomputes rating summaries from the stored ratings, the source of truth: for one song, or for every
- * song (a summary with no ratings behind it is removed). Repairs any divergence, such as a crash between
- * storing a rating and updating its summary. Returns how many summaries it changed.
+ * Recomputes rating summaries, distributions included, from the stored ratings, anonymous and by users (the
+ * source of truth): for one song, or for every song. Repairs any divergence: a crash between storing a
+ * rating and updating its summary, lost updates on servers without atomic `$inc` (FerretDB), summaries
+ * written before distributions (upgraded: `min`/`max` give way to the distribution), a summary with no rating
+ * behind it (removed), and ratings left behind by a deleted song (removed with their summary). Returns how
+ * many summaries it changed.
  */
-export async function reconcileRatings ({ ratings, ratingSummaries }: Collections, songId?: ObjectId): Promise<number> {
+export async function reconcileRatings ({ songs, ratings, userRatings, ratingSummaries }: Collections, songId?: ObjectId): Promise<number> {
   const rated = new Set<string>()
-  let batch: AnyBulkWriteOperation<RatingSummaryDocument>[] = []
+  let batch: RatingSummaryDocument[] = []
   let changed = 0
-  const flush = async () => {
-    if (batch.length === 0) return
-    const result = await ratingSummaries.bulkWrite(batch, { ordered: false })
+  const write = async (operations: AnyBulkWriteOperation<RatingSummaryDocument>[]) => {
+    if (operations.length === 0) return
+    const result = await ratingSummaries.bulkWrite(operations, { ordered: false })
     changed += result.modifiedCount + result.upsertedCount + result.deletedCount
+  }
+  const flush = async () => {
+    const ids = batch.map(summary => summary._id)
+    const existing = new Set((await songs.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray()).map(song => song._id.toHexString()))
+    const orphans = ids.filter(id => !existing.has(id.toHexString()))
+    if (orphans.length > 0) await Promise.all([ratings, userRatings].map(c => c.deleteMany({ song_id: { $in: orphans } })))
+    await write(batch.map(({ _id, count, sum, distribution }) => existing.has(_id.toHexString())
+      ? { updateOne: { filter: { _id }, update: { $set: { count, sum, distribution }, $unset: { min: '', max: '' } }, upsert: true } }
+      : { deleteOne: { filter: { _id } } }))
     batch = []
   }
-  const queue = async (operation: AnyBulkWriteOperation<RatingSummaryDocument>) => {
-    batch.push(operation)
+
+  for await (const summary of summariesFromRatings(ratings, userRatings, songId)) {
+    rated.add(summary._id.toHexString())
+    batch.push(summary)
     if (batch.length >= BATCH) await flush()
   }
-
-  for await (const { _id, count, sum, min, max } of summariesFromRatings(ratings, songId)) {
-    rated.add(_id.toHexString())
-    await queue({ updateOne: { filter: { _id }, update: { $set: { count, sum, min, max } }, upsert: true } })
-  }
+  if (batch.length > 0) await flush()
+  let unrated: AnyBulkWriteOperation<RatingSummaryDocument>[] = []
   for await (const { _id } of ratingSummaries.find(songId ? { _id: songId } : {}, { projection: { _id: 1 } })) {
-    if (!rated.has(_id.toHexString())) await queue({ deleteOne: { filter: { _id } } })
+    if (!rated.has(_id.toHexString())) unrated.push({ deleteOne: { filter: { _id } } })
+    if (unrated.length >= BATCH) {
+      await write(unrated)
+      unrated = []
+    }
   }
-  await flush()
+  await write(unrated)
   return changed
 }
 
 /**
- * Summaries computed from the ratings, song by song. The database counts each (song, stars) pair, at most
- * five rows a song, and the summary is folded from them here: portable to servers without `$min`/`$max`
- * accumulators (FerretDB), and as cheap as grouping by song alone.
+ * Summaries computed from both kinds of ratings, song by song. The database counts each (song, stars) pair, at
+ * most five rows a song and source, and the summary is folded from them here: portable to servers without
+ * `$min`/`$max` accumulators or `$unionWith` (FerretDB), and as cheap as grouping by song alone.
  */
-async function * summariesFromRatings (ratings: Collections['ratings'], songId?: ObjectId): AsyncGenerator<RatingSummaryDocument> {
-  const counts = ratings.aggregate<{ _id: { song_id: ObjectId, rating: number }, n: number }>([
+async function * summariesFromRatings (ratings: Collections['ratings'], userRatings: Collections['userRatings'], songId?: ObjectId): AsyncGenerator<RatingSummaryDocument> {
+  const pipeline = [
     ...(songId ? [{ $match: { song_id: songId } }] : []),
     { $group: { _id: { song_id: '$song_id', rating: '$rating' }, n: { $sum: 1 } } },
     { $sort: { '_id.song_id': 1 } }
-  ], { allowDiskUse: true })
+  ]
+  const counts = mergeBySong(
+    ratings.aggregate<StarCount>(pipeline, { allowDiskUse: true }),
+    userRatings.aggregate<StarCount>(pipeline, { allowDiskUse: true })
+  )
   let current: RatingSummaryDocument | undefined
   for await (const { _id: { song_id: song, rating }, n } of counts) {
     if (current && !current._id.equals(song)) {
@@ -54,4 +75,20 @@ async function * summariesFromRatings (ratings: Collections['ratings'], songId?:
     current = withRatings(current, song, rating, n)
   }
   if (current) yield current
+}
+
+/** Two streams of counts, each in song order, as one stream in song order. */
+async function * mergeBySong (a: AsyncIterable<StarCount>, b: AsyncIterable<StarCount>): AsyncGenerator<StarCount> {
+  const left = a[Symbol.asyncIterator]()
+  const right = b[Symbol.asyncIterator]()
+  let [x, y] = await Promise.all([left.next(), right.next()])
+  while (!x.done || !y.done) {
+    if (y.done || (!x.done && x.value._id.song_id.toHexString() <= y.value._id.song_id.toHexString())) {
+      yield x.value
+      x = await left.next()
+    } else {
+      yield y.value
+      y = await right.next()
+    }
+  }
 }

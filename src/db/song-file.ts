@@ -1,16 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { Type, type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
-import { MAX_LEVEL } from '../schemas/songs.ts'
+import { songFields } from '../schemas/songs.ts'
 
 /** One catalog entry as seed files and imports carry it (the provided `songs.json` format). */
-export const NewSongSchema = Type.Object({
-  artist: Type.String({ minLength: 1, maxLength: 200 }),
-  title: Type.String({ minLength: 1, maxLength: 200 }),
-  difficulty: Type.Number({ minimum: 0 }),
-  level: Type.Integer({ minimum: 1, maximum: MAX_LEVEL }),
-  released: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' })
-})
+export const NewSongSchema = Type.Object(songFields)
 
 export type NewSong = Static<typeof NewSongSchema>
 

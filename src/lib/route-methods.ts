@@ -22,11 +22,11 @@ export class RouteMethods {
 
   /**
    * The methods served at a request target (its query ignored), but for OPTIONS, which CORS answers on every path
-   * when it is enabled; empty when no other method is served there.
+   * when it is enabled; in alphabetical order, empty when no other method is served there.
    */
   allowed (target: string): string[] {
     const path = target.split('?', 1)[0]!
-    return [...this.#methods].filter(method => method !== 'OPTIONS' && this.#serves(method, path))
+    return [...this.#methods].filter(method => method !== 'OPTIONS' && this.#serves(method, path)).sort()
   }
 
   #serves (method: HTTPMethod, path: string): boolean {

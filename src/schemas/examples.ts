@@ -39,7 +39,27 @@ export const difficultyAverageExample: Static<typeof DifficultyAverage> = { aver
 
 export const ratingInputExample = { song_id: SONG_ID_EXAMPLE, rating: 4 }
 
-export const ratingSummaryExample: Static<typeof RatingSummary> = { song_id: SONG_ID_EXAMPLE, average: 3.5, lowest: 3, highest: 4, count: 2 }
+export const ratingSummaryExample: Static<typeof RatingSummary> = {
+  song_id: SONG_ID_EXAMPLE,
+  average: 3.5,
+  lowest: 3,
+  highest: 4,
+  count: 2,
+  distribution: { 1: 0, 2: 0, 3: 1, 4: 1, 5: 0 }
+}
+
+/** A song that is not in the seed catalog, as an admin adds it. */
+export const songInputExample = { artist: 'The Yousicians', title: 'Northern Lights', difficulty: 7.5, level: 8, released: '2024-03-15' }
+
+export const songPatchExample = { difficulty: 8.25, level: 9 }
+
+export const userRatingExample = { song_id: SONG_ID_EXAMPLE, rating: 4, rated_at: '2026-11-22T13:45:00.000Z' }
+
+export const userRatingPageExample = {
+  items: [userRatingExample, { song_id: songs.newKennel.id, rating: 2, rated_at: '2026-11-21T18:02:11.000Z' }],
+  // The cursor of a newest-first page is the order of its last rating, as for songs an ObjectId.
+  next_cursor: encodeCursor(ObjectId.createFromHexString('6b0261b4eb866bb1e55122c1'))
+}
 
 // Accounts: an example user and the tokens a sign-in answers (signed with an example secret, long expired).
 

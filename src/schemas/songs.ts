@@ -1,10 +1,22 @@
 import { Type } from 'typebox'
 import { CURSOR_PATTERN } from '../lib/cursor.ts'
-import { LEVEL_EXAMPLE, SEARCH_MESSAGE_EXAMPLE, SONG_ID_EXAMPLE, songExample } from './examples.ts'
+import { LEVEL_EXAMPLE, SEARCH_MESSAGE_EXAMPLE, SONG_ID_EXAMPLE, songExample, songInputExample, songPatchExample } from './examples.ts'
 import { ref } from './ref.ts'
 
 /** Levels are small whole numbers; the bound also keeps Infinity and huge numbers out of queries. */
 export const MAX_LEVEL = 1000
+
+/** Difficulties are small too; the bound keeps the per-level sums finite. */
+export const MAX_DIFFICULTY = 1000
+
+/** A song's own fields, as seed files, imports and the admin routes give them. */
+export const songFields = {
+  artist: Type.String({ minLength: 1, maxLength: 200, description: 'Compared exactly (case and spaces count) for the one-song-per-artist-and-title rule.' }),
+  title: Type.String({ minLength: 1, maxLength: 200 }),
+  difficulty: Type.Number({ minimum: 0, maximum: MAX_DIFFICULTY }),
+  level: Type.Integer({ minimum: 1, maximum: MAX_LEVEL }),
+  released: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$', description: 'Release date, `YYYY-MM-DD`.' })
+}
 
 export const ObjectIdString = Type.String({ pattern: '^[0-9a-f]{24}$', description: 'The song\'s id: a 24-character hexadecimal ObjectId.', examples: [SONG_ID_EXAMPLE] })
 
@@ -17,15 +29,32 @@ export const Song = Type.Object({
   released: Type.String({ format: 'date', description: 'Release date, `YYYY-MM-DD`.' })
 }, { $id: 'Song', additionalProperties: false, examples: [songExample] })
 
+export const SongInput = Type.Object(songFields, { $id: 'SongInput', additionalProperties: false, examples: [songInputExample] })
+
+export const SongPatch = Type.Partial(Type.Object(songFields), {
+  $id: 'SongPatch',
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'Any non-empty subset of the song\'s fields.',
+  examples: [songPatchExample]
+})
+
+export const SongIdParams = Type.Object({ song_id: ObjectIdString })
+
 export const SongPage = Type.Object({
   items: Type.Array(ref(Song)),
   next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` to get the next page; `null` on the last page.' })
 }, { $id: 'SongPage', additionalProperties: false })
 
-export const PageQuery = {
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Songs per page: 1 to 100, 20 when omitted.' }),
-  cursor: Type.Optional(Type.String({ pattern: CURSOR_PATTERN, description: 'The `next_cursor` of the previous page (16 base64url characters); omit for the first page.' }))
+/** `limit` and `cursor` of a paged route whose items are `things`. */
+export function pageQuery (things: string) {
+  return {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: `${things} per page: 1 to 100, 20 when omitted.` }),
+    cursor: Type.Optional(Type.String({ pattern: CURSOR_PATTERN, description: 'The `next_cursor` of the previous page (16 base64url characters); omit for the first page.' }))
+  }
 }
+
+const PageQuery = pageQuery('Songs')
 
 export const ListSongsQuery = Type.Object(PageQuery, { additionalProperties: false })
 

@@ -34,7 +34,7 @@ t.test('the generated client drives a running server: pages, search, rating, sum
 
   const rated = await client.POST('/songs/rating', { body: { song_id: songId, rating: 4 } })
   t.equal(rated.response.status, 201)
-  t.same(rated.data, { song_id: songId, average: 4, lowest: 4, highest: 4, count: 1 })
+  t.same(rated.data, { song_id: songId, average: 4, lowest: 4, highest: 4, count: 1, distribution: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 0 } })
 
   const summary = await client.GET('/songs/avg/rating/{song_id}', { params: { path: { song_id: songId } } })
   t.same(summary.data, rated.data)

@@ -75,11 +75,16 @@ async function realValues (app: Awaited<ReturnType<typeof buildApp>>, base: stri
   }
 }
 
+// Deletions last, the caller's rating before the song: each example request finds what it is about.
+const inOrder = [...operations.filter(o => o.method !== 'DELETE'), ...operations.filter(o => o.method === 'DELETE').reverse()]
+
 t.test('every operation answers its documented example request with a documented success', async t => {
   const app = await buildTestApp(t)
   const base = await listen(app)
   const real = await realValues(app, base)
-  for (const operation of operations) {
+  // The admin has rated the song, so the operations on the caller's rating find one.
+  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: real.song_id, rating: 4 }, headers: { authorization: real.authorization! } })
+  for (const operation of inOrder) {
     const { status } = await check(t, base, exampleCall(operation, real))
     t.ok(status >= 200 && status < 300, `${operation.operation.operationId} answered ${status}`)
   }

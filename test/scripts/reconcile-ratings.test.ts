@@ -1,33 +1,76 @@
 import { ObjectId } from 'mongodb'
 import t from 'tap'
+import { expectedSummary } from '../expected-summary.ts'
 import { runScript } from '../run-script.ts'
 import { buildTestApp, json } from '../helper.ts'
 
-t.test('ratings:reconcile repairs summaries that diverged from the stored ratings', async t => {
+t.test('ratings:reconcile repairs summaries that diverged from the stored ratings, anonymous and by users', async t => {
   const app = await buildTestApp(t)
   const [a, b, c] = json(await app.inject('/songs?limit=3')).items.map((song: { id: string }) => song.id)
   for (const [songId, rating] of [[a, 5], [a, 4], [b, 2]] as const) {
     t.equal((await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: songId, rating } })).statusCode, 201)
   }
-  const { ratingSummaries, ratings } = app.database.collections
-  // A crash between the two writes of a rating, and a summary left without any rating behind it.
+  const { ratingSummaries, ratings, userRatings } = app.database.collections
+  // A crash between the two writes of a rating (one anonymous, one by a user), and a summary without any rating behind it.
   await ratings.insertOne({ _id: new ObjectId(), song_id: new ObjectId(b), rating: 4, created_at: new Date() })
-  await ratingSummaries.updateOne({ _id: new ObjectId(a) }, { $set: { count: 99, min: 0 } })
-  await ratingSummaries.insertOne({ _id: new ObjectId(c), count: 1, sum: 3, min: 3, max: 3 })
+  await userRatings.insertOne({ _id: new ObjectId(), user_id: new ObjectId(), song_id: new ObjectId(b), rating: 1, rated_at: new Date(), order: new ObjectId() })
+  await ratingSummaries.updateOne({ _id: new ObjectId(a) }, { $set: { count: 99, 'distribution.1': 97 } })
+  await ratingSummaries.insertOne({ _id: new ObjectId(c), count: 1, sum: 3, distribution: { 3: 1 } })
 
   const one = await runScript('src/scripts/reconcile-ratings.ts', [a], { MONGODB_URL: app.database.url })
   t.equal(one.code, 0, one.stderr)
   t.match(one.stdout, `Reconciled ${a}: 1 summaries corrected`)
-  t.same(json(await app.inject(`/songs/avg/rating/${a}`)), { song_id: a, average: 4.5, lowest: 4, highest: 5, count: 2 })
-  t.same(json(await app.inject(`/songs/avg/rating/${b}`)), { song_id: b, average: 2, lowest: 2, highest: 2, count: 1 }, 'other songs untouched')
+  t.same(json(await app.inject(`/songs/avg/rating/${a}`)), expectedSummary(a, [5, 4]))
+  t.same(json(await app.inject(`/songs/avg/rating/${b}`)), expectedSummary(b, [2]), 'other songs untouched')
 
   const all = await runScript('src/scripts/reconcile-ratings.ts', [], { MONGODB_URL: app.database.url })
   t.match(all.stdout, 'Reconciled all songs: 2 summaries corrected')
-  t.same(json(await app.inject(`/songs/avg/rating/${b}`)), { song_id: b, average: 3, lowest: 2, highest: 4, count: 2 })
-  t.same(json(await app.inject(`/songs/avg/rating/${c}`)), { song_id: c, average: null, lowest: null, highest: null, count: 0 })
+  t.match(all.stdout, 'Level stats: 0 levels corrected', 'the level stats were right')
+  t.same(json(await app.inject(`/songs/avg/rating/${b}`)), expectedSummary(b, [2, 4, 1]))
+  t.same(json(await app.inject(`/songs/avg/rating/${c}`)), expectedSummary(c, []))
 
   const again = await runScript('src/scripts/reconcile-ratings.ts', [], { MONGODB_URL: app.database.url })
   t.match(again.stdout, 'Reconciled all songs: 0 summaries corrected', 'a second run finds nothing to correct')
+})
+
+t.test('ratings:reconcile upgrades summaries written before distributions', async t => {
+  const app = await buildTestApp(t)
+  const [a, b] = json(await app.inject('/songs?limit=2')).items.map((song: { id: string }) => song.id)
+  const { ratingSummaries, ratings } = app.database.collections
+  // As the previous version stored them: ratings, and summaries with min/max and no distribution.
+  for (const [songId, stars] of [[a, [5, 3, 3]], [b, [2]]] as const) {
+    await ratings.insertMany(stars.map(rating => ({ _id: new ObjectId(), song_id: new ObjectId(songId), rating, created_at: new Date() })))
+    await ratingSummaries.insertOne({ _id: new ObjectId(songId), count: stars.length, sum: stars.reduce((x, y) => x + y, 0), min: Math.min(...stars), max: Math.max(...stars) } as never)
+  }
+  const run = await runScript('src/scripts/reconcile-ratings.ts', [a], { MONGODB_URL: app.database.url })
+  t.match(run.stdout, `Reconciled ${a}: 1 summaries corrected`)
+  t.same(await ratingSummaries.findOne({ _id: new ObjectId(a) }), { _id: new ObjectId(a), count: 3, sum: 11, distribution: { 3: 2, 5: 1 } }, 'min and max give way to the distribution')
+  t.same(json(await app.inject(`/songs/avg/rating/${a}`)), expectedSummary(a, [5, 3, 3]))
+  // One not upgraded yet is rebuilt when a rating meets it, so the answer is whole.
+  const posted = await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: b, rating: 4 } })
+  t.same(json(posted), expectedSummary(b, [2, 4]))
+  t.same(json(await app.inject(`/songs/avg/rating/${b}`)), expectedSummary(b, [2, 4]))
+})
+
+t.test('ratings:reconcile removes what a song deleted half-way left behind, and rebuilds the level stats', async t => {
+  const app = await buildTestApp(t)
+  const [a, b] = json(await app.inject('/songs?limit=2')).items.map((song: { id: string }) => song.id)
+  for (const rating of [5, 2]) await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: a, rating } })
+  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: b, rating: 3 } })
+  const { songs, ratings, ratingSummaries, levelStats } = app.database.collections
+  const before = json(await app.inject('/songs/avg/difficulty'))
+  // A crash right after the song itself was deleted: its ratings, summary and level stats are still there.
+  await songs.deleteOne({ _id: new ObjectId(a) })
+  await levelStats.updateOne({ _id: 1 }, { $inc: { count: 7, sum: 70 } }, { upsert: true })
+  const run = await runScript('src/scripts/reconcile-ratings.ts', [], { MONGODB_URL: app.database.url })
+  t.equal(run.code, 0, run.stderr)
+  t.match(run.stdout, 'Reconciled all songs: 1 summaries corrected')
+  t.equal(await ratings.countDocuments({ song_id: new ObjectId(a) }), 0, 'the deleted song\'s ratings are gone')
+  t.equal(await ratingSummaries.countDocuments({ _id: new ObjectId(a) }), 0, 'and its summary')
+  t.same(json(await app.inject(`/songs/avg/rating/${b}`)), expectedSummary(b, [3]), 'other songs keep theirs')
+  const after = json(await app.inject('/songs/avg/difficulty'))
+  t.equal(after.songs, before.songs - 1, 'the level stats count the songs there are')
+  t.match(run.stdout, /Level stats: [1-9]\d* levels corrected/)
 })
 
 t.test('ratings:reconcile refuses an argument that is not a song id', async t => {

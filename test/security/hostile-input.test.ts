@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import t from 'tap'
+import { signUp } from '../accounts.ts'
 import { buildTestApp, json, type TestApp } from '../helper.ts'
 import { httpRequest, rawRequest } from '../raw-http.ts'
 
@@ -190,9 +191,56 @@ function hostileRequests (songId: string): Case[] {
   ]
 }
 
+// Catalog: the admin routes with an admin's token (so bodies reach validation and the repository) and the
+// caller's own ratings with a user's token.
+function catalogHostileRequests (songId: string, otherSong: { artist: string, title: string }, admin: Record<string, string>, user: Record<string, string>): Case[] {
+  const asAdmin = (method: string, target: string, body?: unknown) => body === undefined
+    ? httpRequest(method, target, admin)
+    : httpRequest(method, target, { ...JSON_TYPE, ...admin }, typeof body === 'string' ? body : JSON.stringify(body))
+  const song = { artist: 'Hostile', title: 'Input', difficulty: 1, level: 1, released: '2020-01-01' }
+  return [
+    ['song id $gt', get('/songs/$gt')],
+    ['song id JSON operator', get('/songs/%7B%22%24gt%22%3A%22%22%7D')],
+    ['song id NUL', get('/songs/%00')],
+    ['new song artist $gt', asAdmin('POST', '/songs', { ...song, artist: { $gt: '' } })],
+    ['new song title array', asAdmin('POST', '/songs', { ...song, title: ['Input'] })],
+    ['new song artist 10k', asAdmin('POST', '/songs', { ...song, artist: LONG })],
+    ['new song difficulty 1e400', asAdmin('POST', '/songs', JSON.stringify(song).replace('"difficulty":1', '"difficulty":1e400'))],
+    ['new song difficulty huge', asAdmin('POST', '/songs', { ...song, difficulty: 1e300 })],
+    ['new song level string', asAdmin('POST', '/songs', { ...song, level: '1' })],
+    ['new song released not a date', asAdmin('POST', '/songs', { ...song, released: 'yesterday' })],
+    ['new song with search_prefixes', asAdmin('POST', '/songs', { ...song, search_prefixes: ['x'] })],
+    ['new song with _id', asAdmin('POST', '/songs', { ...song, _id: songId })],
+    ['new song __proto__', asAdmin('POST', '/songs', `{"__proto__":{"admin":true},${JSON.stringify(song).slice(1, -1)},"x":1}`)],
+    ['new song empty', asAdmin('POST', '/songs', {})],
+    ['new song array', asAdmin('POST', '/songs', [song])],
+    ['new song that exists (409)', asAdmin('POST', '/songs', { ...song, ...otherSong })],
+    ['patch empty', asAdmin('PATCH', `/songs/${songId}`, {})],
+    ['patch $set', asAdmin('PATCH', `/songs/${songId}`, { $set: { level: 2 } })],
+    ['patch level $inc', asAdmin('PATCH', `/songs/${songId}`, { level: { $inc: 1 } })],
+    ['patch null title', asAdmin('PATCH', `/songs/${songId}`, { title: null })],
+    ['patch to another song\'s name (409)', asAdmin('PATCH', `/songs/${songId}`, otherSong)],
+    ['patch unknown song (404)', asAdmin('PATCH', `/songs/${UNKNOWN_ID}`, { level: 2 })],
+    ['patch song id $gt', asAdmin('PATCH', '/songs/$gt', { level: 2 })],
+    ['delete unknown song (404)', asAdmin('DELETE', `/songs/${UNKNOWN_ID}`)],
+    ['delete song id NUL', asAdmin('DELETE', '/songs/%00')],
+    ['delete song id 10k', asAdmin('DELETE', `/songs/${LONG}`)],
+    ['my ratings cursor[$ne]', get('/users/me/ratings?cursor[$ne]=x', user)],
+    ['my ratings limit 1e400', get('/users/me/ratings?limit=1e400', user)],
+    ['my ratings user_id parameter', get(`/users/me/ratings?user_id=${UNKNOWN_ID}`, user)],
+    ['my rating song id $gt', get('/users/me/ratings/$gt', user)],
+    ['my rating of an unknown song (404)', get(`/users/me/ratings/${UNKNOWN_ID}`, user)],
+    ['delete my rating, unknown song (404)', httpRequest('DELETE', `/users/me/ratings/${UNKNOWN_ID}`, user)],
+    ['my ratings, JSON as the token', get('/users/me/ratings', { authorization: 'Bearer {"alg":"none","sub":"x"}' })],
+    ['my ratings, 10k token', get('/users/me/ratings', { authorization: `Bearer ${LONG}` })],
+    ['PUT /songs/:song_id', httpRequest('PUT', `/songs/${songId}`, JSON_TYPE, '{}')],
+    ['POST /users/me/ratings', httpRequest('POST', '/users/me/ratings', JSON_TYPE, '{}')]
+  ]
+}
+
 async function snapshot (app: TestApp): Promise<string> {
-  const { songs, ratings, ratingSummaries, levelStats, idempotencyKeys, users, refreshTokens } = app.database.collections
-  const all = await Promise.all([songs, ratings, ratingSummaries, levelStats, idempotencyKeys, users, refreshTokens].map(c => c.find().sort({ _id: 1 }).toArray()))
+  const { songs, ratings, ratingSummaries, levelStats, idempotencyKeys, users, refreshTokens, userRatings } = app.database.collections
+  const all = await Promise.all([songs, ratings, ratingSummaries, levelStats, idempotencyKeys, users, refreshTokens, userRatings].map(c => c.find().sort({ _id: 1 }).toArray()))
   return createHash('sha256').update(JSON.stringify(all)).digest('hex')
 }
 
@@ -200,9 +248,12 @@ t.test('hostile requests on every route get a 4xx problem (or a correct 2xx), ne
   const app = await buildTestApp(t)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as { port: number }
-  const songId: string = json(await app.inject('/songs?limit=1')).items[0].id
+  const [song, other] = json(await app.inject('/songs?limit=2')).items
+  const songId: string = song.id
+  const [admin, user] = [await signUp(app, { admin: true }), await signUp(app)]
+  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: songId, rating: 4 }, headers: user.authorization })
   const before = await snapshot(app)
-  const cases = hostileRequests(songId)
+  const cases = [...hostileRequests(songId), ...catalogHostileRequests(songId, { artist: other.artist, title: other.title }, admin.authorization, user.authorization)]
   t.ok(cases.length >= 60, `${cases.length} hostile requests`)
 
   const statuses = new Map<number, number>()

@@ -20,7 +20,7 @@ const averageDifficulty: FastifyPluginAsyncTypebox = async function (fastify) {
       }
     }
   }, async function (request) {
-    return fastify.songsRepository.averageDifficulty(request.query.level)
+    return fastify.catalogRepository.averageDifficulty(request.query.level)
   })
 }
 

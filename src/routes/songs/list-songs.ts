@@ -22,7 +22,7 @@ const listSongs: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request) {
     const { limit, cursor } = request.query
-    return fastify.songsRepository.list(limit, cursor === undefined ? undefined : decodeCursor(cursor))
+    return fastify.catalogRepository.list(limit, cursor === undefined ? undefined : decodeCursor(cursor))
   })
 }
 

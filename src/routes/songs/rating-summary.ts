@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ObjectId } from 'mongodb'
-import { RatingSummary, SongIdParams } from '../../schemas/ratings.ts'
+import { RatingSummary } from '../../schemas/ratings.ts'
+import { SongIdParams } from '../../schemas/songs.ts'
 import { ratingSummaryExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { NO_TOKEN } from '../../schemas/security.ts'
@@ -23,7 +24,7 @@ const ratingSummary: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request) {
     const { song_id: songId } = request.params
-    const summary = await fastify.songsRepository.ratingSummary(ObjectId.createFromHexString(songId))
+    const summary = await fastify.ratingsRepository.summary(ObjectId.createFromHexString(songId))
     if (!summary) throw songNotFound(songId)
     return summary
   })

@@ -23,7 +23,7 @@ const searchSongs: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request) {
     const { message, limit, cursor } = request.query
-    return fastify.songsRepository.search(searchWords(message), limit, cursor === undefined ? undefined : decodeCursor(cursor))
+    return fastify.catalogRepository.search(searchWords(message), limit, cursor === undefined ? undefined : decodeCursor(cursor))
   })
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { reconcileRatings } from '../../../src/db/reconcile-ratings.ts'
+import { expectedSummary } from '../../expected-summary.ts'
 import { buildAppBehindProxy, json } from '../../helper.ts'
 
 // MONGODB_TIMEOUT_MS: how long one database wait may take; a read is retried once by the driver.
@@ -92,10 +93,7 @@ t.test('with the database cut away mid-run, every route answers 503 problems in 
   await reconcileRatings(collections)
   for (const songId of songIds) {
     const own = stored.filter(r => r.song_id.toHexString() === songId).map(r => r.rating)
-    const expected = own.length === 0
-      ? { song_id: songId, average: null, lowest: null, highest: null, count: 0 }
-      : { song_id: songId, average: own.reduce((a, b) => a + b, 0) / own.length, lowest: Math.min(...own), highest: Math.max(...own), count: own.length }
-    t.same(json(await app.inject(`/songs/avg/rating/${songId}`)), expected, `after ratings:reconcile the summary of ${songId} equals its ${own.length} stored ratings`)
+    t.same(json(await app.inject(`/songs/avg/rating/${songId}`)), expectedSummary(songId, own), `after ratings:reconcile the summary of ${songId} equals its ${own.length} stored ratings`)
   }
   t.comment(`figures: ${OUTAGES} outages, ${acknowledged.size} ratings acknowledged, ${acknowledged.size} stored, lost: 0`)
 })

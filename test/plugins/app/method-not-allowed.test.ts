@@ -6,7 +6,10 @@ import { httpRequest, rawRequest } from '../../raw-http.ts'
 // Every method Node knows, and tokens its parser refuses (case matters in HTTP: `get` is not GET).
 const UNPARSED = ['get', 'Post', 'FOO', 'X-CUSTOM', 'BREW']
 const PATHS: [path: string, allow: string][] = [
-  ['/songs', 'GET, HEAD'],
+  ['/songs', 'GET, HEAD, POST'],
+  ['/songs/0123456789abcdef01234567', 'DELETE, GET, HEAD, PATCH'],
+  ['/users/me/ratings/0123456789abcdef01234567', 'DELETE, GET, HEAD'],
+  ['/auth/token', 'POST'],
   ['/songs/search?message=sun', 'GET, HEAD'],
   ['/songs/avg/difficulty', 'GET, HEAD'],
   ['/songs/avg/rating/0123456789abcdef01234567', 'GET, HEAD'],

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { expectedSummary } from '../../expected-summary.ts'
 import { buildTestApp, json } from '../../helper.ts'
 
 t.test('GET /songs/avg/rating/:song_id before any rating gives nulls and 0', async t => {
@@ -6,7 +7,7 @@ t.test('GET /songs/avg/rating/:song_id before any rating gives nulls and 0', asy
   const songId = json(await app.inject('/songs?limit=1')).items[0].id
   const response = await app.inject(`/songs/avg/rating/${songId}`)
   t.equal(response.statusCode, 200)
-  t.same(json(response), { song_id: songId, average: null, lowest: null, highest: null, count: 0 })
+  t.same(json(response), { song_id: songId, average: null, lowest: null, highest: null, count: 0, distribution: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } })
 })
 
 t.test('the summary covers only that song\'s ratings', async t => {
@@ -15,8 +16,8 @@ t.test('the summary covers only that song\'s ratings', async t => {
   for (const [songId, rating] of [[a, 5], [a, 3], [b, 1]] as const) {
     await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: songId, rating } })
   }
-  t.same(json(await app.inject(`/songs/avg/rating/${a}`)), { song_id: a, average: 4, lowest: 3, highest: 5, count: 2 })
-  t.same(json(await app.inject(`/songs/avg/rating/${b}`)), { song_id: b, average: 1, lowest: 1, highest: 1, count: 1 })
+  t.same(json(await app.inject(`/songs/avg/rating/${a}`)), expectedSummary(a, [5, 3]))
+  t.same(json(await app.inject(`/songs/avg/rating/${b}`)), expectedSummary(b, [1]))
 })
 
 t.test('an unknown song is a 404 problem; a malformed id a 400 problem', async t => {

@@ -1,0 +1,143 @@
+import fp from 'fastify-plugin'
+import type { Filter, ObjectId } from 'mongodb'
+import type { Static } from 'typebox'
+import { isDuplicateKey, type Collections, type SongDocument } from '../../db/collections.ts'
+import { levelStatsChange } from '../../db/level-stats.ts'
+import { searchPrefixesOf, songDocument } from '../../db/song-document.ts'
+import { songExists } from '../../db/song-exists.ts'
+import type { NewSong } from '../../db/song-file.ts'
+import { encodeCursor } from '../../lib/cursor.ts'
+import type { DifficultyAverage, Song, SongPage } from '../../schemas/songs.ts'
+import type { RatingsRepository } from './ratings-repository.ts'
+
+export type CatalogRepository = ReturnType<typeof catalogRepository>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    catalogRepository: CatalogRepository
+  }
+}
+
+// Derived fields stay in the database.
+const SONG_FIELDS = { artist: 1, title: 1, difficulty: 1, level: 1, released: 1 } as const
+
+type StoredSong = Omit<SongDocument, 'search_prefixes'>
+
+function toSong (doc: StoredSong): Static<typeof Song> {
+  return { id: doc._id.toHexString(), artist: doc.artist, title: doc.title, difficulty: doc.difficulty, level: doc.level, released: doc.released }
+}
+
+/** The unique artist/title index refused the write: a song named so (the write's new name) exists already. */
+function orSongExists (named: Pick<NewSong, 'artist' | 'title'> | null) {
+  return (error: unknown): never => {
+    throw isDuplicateKey(error) && named ? songExists(named.artist, named.title) : error
+  }
+}
+
+/**
+ * Songs and the per-level difficulty stats derived from them. Reads are index range scans or point reads by
+ * `_id` and carry `maxTimeMS`; every write changes the level stats by deltas computed from the document an
+ * atomic write returned, so concurrent writes keep them exact on MongoDB.
+ */
+export function catalogRepository ({ songs, levelStats }: Collections, ratings: Pick<RatingsRepository, 'removeSong'>, { maxTimeMS }: { maxTimeMS: number }) {
+  // Pages follow `_id` order through an `_id` range, never skip: a deep page costs what the first costs. A page
+  // reads a bounded number of songs, so it asks for them in one batch (no server cursor is left open).
+  function pageOf (filter: Filter<SongDocument>, limit: number, after: ObjectId | undefined) {
+    return songs
+      .find(after ? { ...filter, _id: { $gt: after } } : filter, { projection: SONG_FIELDS, maxTimeMS, singleBatch: true })
+      .sort({ _id: 1 })
+      .limit(limit + 1)
+  }
+
+  function toPage (docs: StoredSong[], limit: number): Static<typeof SongPage> {
+    return {
+      items: docs.slice(0, limit).map(toSong),
+      next_cursor: docs.length > limit ? encodeCursor(docs[limit - 1]!._id) : null
+    }
+  }
+
+  async function changeLevelStats (before: StoredSong | undefined, after: StoredSong | undefined): Promise<void> {
+    const operations = levelStatsChange(before, after)
+    if (operations.length > 0) await levelStats.bulkWrite(operations, { ordered: false })
+  }
+
+  return {
+    // The `_id` index is the right plan for a list page on every engine; a planner without statistics may
+    // otherwise pick another index plus a sort of half the collection (seen on a PostgreSQL-based engine).
+    list: async (limit: number, after?: ObjectId) => toPage(await pageOf({}, limit, after).hint({ _id: 1 }).toArray(), limit),
+
+    /**
+     * `words` are normalized search words; each must be a prefix of a word of the song. Left to the planner: a
+     * hint on `search_prefixes_id` is right on MongoDB but forces a sort of every match where a multikey index
+     * does not return one key's songs in `_id` order.
+     */
+    async search (words: string[], limit: number, after?: ObjectId) {
+      // Longest first: the planner bounds the index scan by the first `$all` value, usually the rarest.
+      const prefixes = [...words].sort((a, b) => b.length - a.length)
+      return toPage(await pageOf({ search_prefixes: { $all: prefixes } }, limit, after).toArray(), limit)
+    },
+
+    async get (songId: ObjectId): Promise<Static<typeof Song> | null> {
+      const doc = await songs.findOne({ _id: songId }, { projection: SONG_FIELDS, maxTimeMS })
+      return doc && toSong(doc)
+    },
+
+    async averageDifficulty (level?: number): Promise<Static<typeof DifficultyAverage>> {
+      // At most one document per level (MAX_LEVEL): the whole catalog's average reads them all, unbounded by a limit.
+      const stats = level === undefined ? await levelStats.find({}, { maxTimeMS }).toArray() : [await levelStats.findOne({ _id: level }, { maxTimeMS })].filter(s => s !== null)
+      const count = stats.reduce((total, s) => total + s.count, 0)
+      const sum = stats.reduce((total, s) => total + s.sum, 0)
+      return { average_difficulty: count === 0 ? null : sum / count, songs: count, level: level ?? null }
+    },
+
+    /** Adds a song; a song with the same artist and title is a 409 `SONG_EXISTS`. */
+    async create (song: NewSong): Promise<Static<typeof Song>> {
+      const { insertedId } = await songs.insertOne(songDocument(song) as SongDocument).catch(orSongExists(song))
+      const created = { _id: insertedId, ...song }
+      await changeLevelStats(undefined, created)
+      return toSong(created)
+    },
+
+    /**
+     * Changes some fields of a song; null when there is no such song. A new artist or title changes the search
+     * prefixes, which derive from both: the update applies only while the artist and title it was computed from
+     * are still the song's, and is computed again otherwise.
+     */
+    async update (songId: ObjectId, patch: Partial<NewSong>): Promise<Static<typeof Song> | null> {
+      const renamed = patch.artist !== undefined || patch.title !== undefined
+      while (true) {
+        const seen = renamed ? await songs.findOne({ _id: songId }, { projection: { artist: 1, title: 1 }, maxTimeMS }) : null
+        if (renamed && !seen) return null
+        const named = seen && { artist: patch.artist ?? seen.artist, title: patch.title ?? seen.title }
+        const filter = seen ? { _id: songId, artist: seen.artist, title: seen.title } : { _id: songId }
+        const $set = named ? { ...patch, search_prefixes: searchPrefixesOf(named) } : patch
+        // No projection on findAndModify: FerretDB 1 does not implement one there (the whole song comes back).
+        const before = await songs.findOneAndUpdate(filter, { $set }, { returnDocument: 'before', maxTimeMS })
+          .catch(orSongExists(named))
+        // Renamed by another write since it was read: compute the prefixes again from the name it has now.
+        if (!before && renamed) continue
+        if (!before) return null
+        const after = { ...before, ...patch }
+        await changeLevelStats(before, after)
+        return toSong(after)
+      }
+    },
+
+    /**
+     * Deletes a song: first the song, so it is gone from every read at once, then what derives from it (level
+     * stats, ratings, summary). A crash in between leaves what `npm run ratings:reconcile` repairs. False when
+     * there is no such song.
+     */
+    async remove (songId: ObjectId): Promise<boolean> {
+      const removed = await songs.findOneAndDelete({ _id: songId }, { maxTimeMS })
+      if (!removed) return false
+      await changeLevelStats(removed, undefined)
+      await ratings.removeSong(songId)
+      return true
+    }
+  }
+}
+
+export default fp(async function catalogRepositoryPlugin (fastify) {
+  fastify.decorate('catalogRepository', catalogRepository(fastify.collections, fastify.ratingsRepository, { maxTimeMS: fastify.config.mongodbTimeoutMs }))
+}, { name: 'catalog-repository', dependencies: ['database', 'ratings-repository'] })

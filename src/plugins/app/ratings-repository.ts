@@ -1,0 +1,193 @@
+import fp from 'fastify-plugin'
+import { ObjectId } from 'mongodb'
+import type { Static } from 'typebox'
+import { foldIntoSummary, isDuplicateKey, isLegacy, ratingChange, STARS, type Collections, type RatingChange, type RatingSummaryDocument, type UserRatingDocument } from '../../db/collections.ts'
+import { awaitResponse, claimKey, CRASHED_AFTER_MS, fingerprint, idempotencyKeyBusy, recordResponse } from '../../db/idempotency-keys.ts'
+import { reconcileRatings } from '../../db/reconcile-ratings.ts'
+import { encodeCursor } from '../../lib/cursor.ts'
+import type { RatingSummary, UserRating, UserRatingPage } from '../../schemas/ratings.ts'
+
+export type RatingsRepository = ReturnType<typeof ratingsRepository>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ratingsRepository: RatingsRepository
+  }
+}
+
+type Summary = Static<typeof RatingSummary>
+
+/** Who rates: a signed-in user's id, or nobody (an anonymous rating). */
+export interface Rater {
+  userId?: ObjectId
+  idempotencyKey?: string
+}
+
+/**
+ * The answer for a summary. A write racing others may read the document between two of their changes (an entry
+ * at -1 until the rating it replaced is counted): the answer then shows what is counted so far, never below zero.
+ */
+function toSummary (songId: ObjectId, stats: RatingSummaryDocument | null): Summary {
+  const distribution = Object.fromEntries(STARS.map(stars => [`${stars}`, Math.max(0, stats?.distribution?.[`${stars}`] ?? 0)]))
+  const given = STARS.filter(stars => distribution[`${stars}`]! > 0)
+  const count = stats?.count ?? 0
+  if (!stats || count <= 0) return { song_id: songId.toHexString(), average: null, lowest: null, highest: null, count: 0, distribution }
+  return { song_id: songId.toHexString(), average: stats.sum / count, lowest: given[0] ?? null, highest: given.at(-1) ?? null, count, distribution }
+}
+
+function toUserRating (doc: Pick<UserRatingDocument, 'song_id' | 'rating' | 'rated_at'>): Static<typeof UserRating> {
+  return { song_id: doc.song_id.toHexString(), rating: doc.rating, rated_at: doc.rated_at.toISOString() }
+}
+
+const USER_RATING_FIELDS = { _id: 0, song_id: 1, rating: 1, rated_at: 1, order: 1 } as const
+
+/**
+ * An `Idempotency-Key` belongs to its caller: a user's keys are prefixed with the user's id and a space, which
+ * no key can contain, so two users' (or a user's and an anonymous caller's) equal keys are different keys.
+ */
+function scopedKey (key: string, userId: ObjectId | undefined): string {
+  return userId ? `${userId.toHexString()} ${key}` : key
+}
+
+/**
+ * Ratings, anonymous and by users, and the per-song summaries derived from them. Every summary write is one
+ * atomic `$inc` of a change computed from what the write replaced (the document an atomic write returns),
+ * never from a read followed by a write: concurrent changes add up exactly on MongoDB.
+ */
+export function ratingsRepository (collections: Collections, { maxTimeMS, idempotencyTtlMs }: { maxTimeMS: number, idempotencyTtlMs: number }) {
+  const { songs, ratings, userRatings, ratingSummaries, idempotencyKeys } = collections
+
+  async function exists (songId: ObjectId): Promise<boolean> {
+    return await songs.findOne({ _id: songId }, { projection: { _id: 1 }, maxTimeMS }) !== null
+  }
+
+  /**
+   * A summary written before distributions is rebuilt from the song's ratings the first time it is met, so an
+   * answer always has a distribution that adds up to its count (`npm run ratings:reconcile` upgrades them all).
+   */
+  async function current (songId: ObjectId, summary: RatingSummaryDocument | null): Promise<Summary> {
+    if (!summary || !isLegacy(summary)) return toSummary(songId, summary)
+    await reconcileRatings(collections, songId)
+    return toSummary(songId, await ratingSummaries.findOne({ _id: songId }, { maxTimeMS }))
+  }
+
+  /** Applies a change to the song's summary with one atomic update and answers the summary after it. */
+  async function fold (songId: ObjectId, change: RatingChange): Promise<Summary> {
+    const update = foldIntoSummary(change)
+    if (!update) return current(songId, await ratingSummaries.findOne({ _id: songId }, { maxTimeMS }))
+    const apply = () => ratingSummaries.findOneAndUpdate({ _id: songId }, update, { upsert: true, returnDocument: 'after', maxTimeMS })
+    // Two first ratings at once can both try to insert the summary; the loser finds it there and updates it.
+    // MongoDB retries such an upsert itself; other MongoDB-wire servers (FerretDB) report the duplicate key.
+    const summary = await apply().catch(error => {
+      if (isDuplicateKey(error)) return apply()
+      throw error
+    })
+    return current(songId, summary)
+  }
+
+  /** Stores an anonymous rating under `ratingId` and folds it in; null, folding nothing, when that rating is already stored. */
+  async function storeAnonymous (ratingId: ObjectId, songId: ObjectId, rating: number): Promise<Summary | null> {
+    try {
+      await ratings.insertOne({ _id: ratingId, song_id: songId, rating, created_at: new Date() })
+    } catch (error) {
+      if (isDuplicateKey(error)) return null
+      throw error
+    }
+    return fold(songId, ratingChange(undefined, rating))
+  }
+
+  /**
+   * Stores the user's rating of the song, replacing theirs if any, with one atomic upsert that returns the
+   * rating it replaced; the summary changes by exactly that difference. However many of one user's posts race,
+   * each one's change starts where the previous one's ended, so the changes add up to the last rating alone.
+   */
+  async function storeForUser (userId: ObjectId, songId: ObjectId, rating: number): Promise<Summary> {
+    const upsert = () => userRatings.findOneAndUpdate(
+      { user_id: userId, song_id: songId },
+      { $set: { rating, rated_at: new Date(), order: new ObjectId() } },
+      // No projection: FerretDB 1 does not implement one on findAndModify.
+      { upsert: true, returnDocument: 'before', maxTimeMS }
+    )
+    // As for summaries: FerretDB reports the duplicate key of two first upserts racing, MongoDB retries it itself.
+    const before = await upsert().catch(error => {
+      if (isDuplicateKey(error)) return upsert()
+      throw error
+    })
+    return fold(songId, ratingChange(before?.rating, rating))
+  }
+
+  return {
+    /** One read by `_id`; a second one, to tell "no ratings yet" from "no such song", only when it finds nothing. */
+    async summary (songId: ObjectId): Promise<Summary | null> {
+      const summary = await ratingSummaries.findOne({ _id: songId }, { maxTimeMS })
+      if (summary || await exists(songId)) return current(songId, summary)
+      return null
+    },
+
+    /**
+     * Stores the rating (as the user's, replacing theirs, or anonymous) and answers the song's summary including
+     * it; null when the song does not exist. With an idempotency key, a retry (even one racing the first request)
+     * changes nothing more and gets the first answer: of racing requests only the one whose insert claimed the key
+     * writes, and an anonymous rating's `_id` is fixed by the claim, so the ratings collection cannot hold it twice.
+     */
+    async rate (songId: ObjectId, rating: number, { userId, idempotencyKey }: Rater = {}): Promise<Summary | null> {
+      if (!await exists(songId)) return null
+      if (idempotencyKey === undefined) return userId ? storeForUser(userId, songId, rating) : (await storeAnonymous(new ObjectId(), songId, rating))!
+      const key = scopedKey(idempotencyKey, userId)
+      const claim = await claimKey(idempotencyKeys, key, fingerprint(songId.toHexString(), rating), idempotencyTtlMs)
+      if (claim.response !== undefined) return claim.response as Summary
+      // A retry while the request that claimed the key is at work waits for its answer rather than redoing its write.
+      // Still none after the wait: if that request is young, it is slow and this retry is told to come back; if old,
+      // it crashed, and this retry does its work (an anonymous rating keeps the claim's `_id`, so it is stored once).
+      if (!claim.claimed) {
+        const answered = await awaitResponse(idempotencyKeys, key) as Summary | undefined
+        if (answered) return answered
+        if (Date.now() - claim.created_at.getTime() < CRASHED_AFTER_MS) throw idempotencyKeyBusy()
+      }
+      const summary = userId ? await storeForUser(userId, songId, rating) : await storeAnonymous(claim.rating_id, songId, rating)
+      if (summary && await recordResponse(idempotencyKeys, key, summary)) return summary
+      // The crashed request had stored the rating already (or another retry answered first): the summary now is the answer.
+      await recordResponse(idempotencyKeys, key, toSummary(songId, await ratingSummaries.findOne({ _id: songId }, { maxTimeMS })))
+      return await awaitResponse(idempotencyKeys, key) as Summary
+    },
+
+    /**
+     * The user's ratings, newest first, a page at a time: the user's range of the `{user_id, order}` index,
+     * walked from the cursor's `order` down. A rating the user changes moves to the front, as the newest.
+     */
+    async ofUser (userId: ObjectId, limit: number, before?: ObjectId): Promise<Static<typeof UserRatingPage>> {
+      const docs = await userRatings
+        .find(before ? { user_id: userId, order: { $lt: before } } : { user_id: userId }, { projection: USER_RATING_FIELDS, maxTimeMS, singleBatch: true })
+        .sort({ order: -1 })
+        .limit(limit + 1)
+        .toArray()
+      return {
+        items: docs.slice(0, limit).map(toUserRating),
+        next_cursor: docs.length > limit ? encodeCursor(docs[limit - 1]!.order) : null
+      }
+    },
+
+    async userRating (userId: ObjectId, songId: ObjectId): Promise<Static<typeof UserRating> | null> {
+      const doc = await userRatings.findOne({ user_id: userId, song_id: songId }, { projection: USER_RATING_FIELDS, maxTimeMS })
+      return doc && toUserRating(doc)
+    },
+
+    /** Removes the user's rating of the song and takes exactly it out of the summary; false when there is none. */
+    async removeUserRating (userId: ObjectId, songId: ObjectId): Promise<boolean> {
+      const removed = await userRatings.findOneAndDelete({ user_id: userId, song_id: songId }, { maxTimeMS })
+      if (!removed) return false
+      await fold(songId, ratingChange(removed.rating, undefined))
+      return true
+    },
+
+    /** Every rating of a deleted song and its summary. */
+    async removeSong (songId: ObjectId): Promise<void> {
+      await Promise.all([ratings.deleteMany({ song_id: songId }), userRatings.deleteMany({ song_id: songId })])
+      await ratingSummaries.deleteOne({ _id: songId })
+    }
+  }
+}
+
+export default fp(async function ratingsRepositoryPlugin (fastify) {
+  fastify.decorate('ratingsRepository', ratingsRepository(fastify.collections, { maxTimeMS: fastify.config.mongodbTimeoutMs, idempotencyTtlMs: fastify.config.idempotencyTtlSeconds * 1000 }))
+}, { name: 'ratings-repository', dependencies: ['database'] })

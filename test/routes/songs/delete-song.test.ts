@@ -1,0 +1,40 @@
+import { ObjectId } from 'mongodb'
+import t from 'tap'
+import { signUp } from '../../accounts.ts'
+import { levelStatsAgainstSongs } from '../../catalog-state.ts'
+import { buildTestApp, json } from '../../helper.ts'
+
+t.test('DELETE removes the song from every read, with its ratings, user ratings and summary; a second delete is a 404', async t => {
+  const app = await buildTestApp(t)
+  const admin = await signUp(app, { admin: true })
+  const user = await signUp(app)
+  const song = json(await app.inject('/songs/search?message=alabama')).items[0]
+  const other = json(await app.inject('/songs?limit=1')).items[0]
+  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: song.id, rating: 2 } })
+  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: song.id, rating: 5 }, headers: user.authorization })
+  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: other.id, rating: 4 }, headers: user.authorization })
+  const catalogBefore = json(await app.inject('/songs/avg/difficulty'))
+
+  const deleted = await app.inject({ method: 'DELETE', url: `/songs/${song.id}`, headers: admin.authorization })
+  t.equal(deleted.statusCode, 204)
+  t.equal(deleted.body, '')
+  t.equal((await app.inject(`/songs/${song.id}`)).statusCode, 404, 'GET by id')
+  t.notOk(json(await app.inject('/songs?limit=100')).items.some((s: { id: string }) => s.id === song.id), 'not listed')
+  t.same(json(await app.inject('/songs/search?message=alabama')).items, [], 'not found by search')
+  t.equal(json(await app.inject('/songs/avg/difficulty')).songs, catalogBefore.songs - 1, 'not averaged')
+  t.ok((await levelStatsAgainstSongs(app)).every(level => level.exact), 'every level matches the songs')
+  t.equal((await app.inject(`/songs/avg/rating/${song.id}`)).statusCode, 404, 'no rating summary')
+  const { ratings, userRatings, ratingSummaries } = app.database.collections
+  const songId = new ObjectId(song.id)
+  t.equal(await ratings.countDocuments({ song_id: songId }), 0, 'anonymous ratings removed')
+  t.equal(await userRatings.countDocuments({ song_id: songId }), 0, 'user ratings removed')
+  t.equal(await ratingSummaries.countDocuments({ _id: songId }), 0, 'summary removed')
+  t.same(json(await app.inject({ url: '/users/me/ratings', headers: user.authorization })).items.map((r: { song_id: string }) => r.song_id), [other.id], 'the user keeps their other ratings')
+  t.equal((await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: song.id, rating: 3 } })).statusCode, 404, 'a deleted song cannot be rated')
+
+  const again = await app.inject({ method: 'DELETE', url: `/songs/${song.id}`, headers: admin.authorization })
+  t.equal(again.statusCode, 404)
+  t.match(json(again), { code: 'SONG_NOT_FOUND' })
+  const malformed = await app.inject({ method: 'DELETE', url: '/songs/nope', headers: admin.authorization })
+  t.equal(malformed.statusCode, 400)
+})
