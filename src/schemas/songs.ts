@@ -15,7 +15,8 @@ export const songFields = {
   title: Type.String({ minLength: 1, maxLength: 200 }),
   difficulty: Type.Number({ minimum: 0, maximum: MAX_DIFFICULTY }),
   level: Type.Integer({ minimum: 1, maximum: MAX_LEVEL }),
-  released: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$', description: 'Release date, `YYYY-MM-DD`.' })
+  // A calendar date (RFC 3339 full-date): 2024-02-29 is one, 2023-02-29 and 2024-02-31 are not.
+  released: Type.String({ format: 'date', description: 'Release date, `YYYY-MM-DD`.' })
 }
 
 export const ObjectIdString = Type.String({ pattern: '^[0-9a-f]{24}$', description: 'The song\'s id: a 24-character hexadecimal ObjectId.', examples: [SONG_ID_EXAMPLE] })

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { unroutedProblem, type RouteMethods } from '../../lib/route-methods.ts'
+import { pathOf, unroutedProblem, type RouteMethods } from '../../lib/route-methods.ts'
 import { answerOnSocket, send } from './problems.ts'
 
 /**
@@ -23,7 +23,9 @@ export default fp(async function methodNotAllowed (fastify: FastifyInstance, { r
     return send(reply, body)
   }
   fastify.addHook('onRequest', async function (request, reply) {
-    if (request.is404) return answer.call(this, request, reply)
+    // No route, or a fixed path reached through a parameter beside it (PATCH /songs/search through /songs/:song_id).
+    const path = pathOf(request.url)
+    if (request.is404 || (request.routeOptions.url !== path && routes.isFixed(path))) return answer.call(this, request, reply)
   })
   // Reached by requests a route hands on unanswered: CORS preflights when CORS is off.
   fastify.setNotFoundHandler(answer)

@@ -10,6 +10,7 @@ const PATHS: [path: string, allow: string][] = [
   ['/songs/0123456789abcdef01234567', 'DELETE, GET, HEAD, PATCH'],
   ['/users/me/ratings/0123456789abcdef01234567', 'DELETE, GET, HEAD'],
   ['/auth/token', 'POST'],
+  // Fixed paths beside /songs/:song_id are theirs alone: PATCH /songs/search is a wrong method, not a song "search".
   ['/songs/search?message=sun', 'GET, HEAD'],
   ['/songs/avg/difficulty', 'GET, HEAD'],
   ['/songs/avg/rating/0123456789abcdef01234567', 'GET, HEAD'],
