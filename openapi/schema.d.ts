@@ -508,7 +508,10 @@ export interface components {
             title: string;
             difficulty: number;
             level: number;
-            /** @description Release date, `YYYY-MM-DD`. */
+            /**
+             * Format: date
+             * @description Release date, `YYYY-MM-DD`.
+             */
             released: string;
         };
         /**
@@ -524,7 +527,10 @@ export interface components {
             title?: string;
             difficulty?: number;
             level?: number;
-            /** @description Release date, `YYYY-MM-DD`. */
+            /**
+             * Format: date
+             * @description Release date, `YYYY-MM-DD`.
+             */
             released?: string;
         };
         /**

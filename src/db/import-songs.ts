@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, ObjectId } from 'mongodb'
 import { duplicatesOnly, insertSkippingDuplicates, type Collections, type LevelStatsDocument, type SongDocument } from './collections.ts'
+import { applyLevelStatsChange } from './level-stats.ts'
 import { songDocument } from './song-document.ts'
 import type { NewSong } from './song-file.ts'
 
@@ -52,5 +53,5 @@ async function addToLevelStats (levelStats: Collections['levelStats'], inserted:
   const operations: AnyBulkWriteOperation<LevelStatsDocument>[] = [...perLevel].map(([level, { count, sum }]) => ({
     updateOne: { filter: { _id: level }, update: { $inc: { count, sum } }, upsert: true }
   }))
-  await levelStats.bulkWrite(operations, { ordered: false })
+  await applyLevelStatsChange(levelStats, operations)
 }

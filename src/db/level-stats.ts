@@ -1,5 +1,5 @@
-import type { AnyBulkWriteOperation } from 'mongodb'
-import type { LevelStatsDocument, SongDocument } from './collections.ts'
+import type { AnyBulkWriteOperation, Collection } from 'mongodb'
+import { duplicatesOnly, type LevelStatsDocument, type SongDocument } from './collections.ts'
 
 type Levelled = Pick<SongDocument, 'level' | 'difficulty'>
 
@@ -19,4 +19,18 @@ export function levelStatsChange (before: Levelled | undefined, after: Levelled 
   return [...deltas].filter(([, { count, sum }]) => count !== 0 || sum !== 0).map(([level, { count, sum }]) => ({
     updateOne: { filter: { _id: level }, update: { $inc: { count, sum } }, upsert: true }
   }))
+}
+
+/**
+ * Applies level-stats `$inc` upserts. Two first songs of a level at once can both try to insert its stats: MongoDB
+ * retries such an upsert itself, other MongoDB-wire servers (FerretDB) report the duplicate key, so the operations
+ * that lost the race are applied once more, as the updates they now are.
+ */
+export async function applyLevelStatsChange (levelStats: Collection<LevelStatsDocument>, operations: AnyBulkWriteOperation<LevelStatsDocument>[]): Promise<void> {
+  if (operations.length === 0) return
+  try {
+    await levelStats.bulkWrite(operations, { ordered: false })
+  } catch (error) {
+    await levelStats.bulkWrite([duplicatesOnly(error).writeErrors].flat().map(e => operations[e.index]!), { ordered: false })
+  }
 }

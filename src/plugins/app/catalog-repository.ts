@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import type { Filter, ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
 import { isDuplicateKey, type Collections, type SongDocument } from '../../db/collections.ts'
-import { levelStatsChange } from '../../db/level-stats.ts'
+import { applyLevelStatsChange, levelStatsChange } from '../../db/level-stats.ts'
 import { searchPrefixesOf, songDocument } from '../../db/song-document.ts'
 import { songExists } from '../../db/song-exists.ts'
 import type { NewSong } from '../../db/song-file.ts'
@@ -57,8 +57,7 @@ export function catalogRepository ({ songs, levelStats }: Collections, ratings: 
   }
 
   async function changeLevelStats (before: StoredSong | undefined, after: StoredSong | undefined): Promise<void> {
-    const operations = levelStatsChange(before, after)
-    if (operations.length > 0) await levelStats.bulkWrite(operations, { ordered: false })
+    await applyLevelStatsChange(levelStats, levelStatsChange(before, after))
   }
 
   return {
