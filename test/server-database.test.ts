@@ -21,7 +21,7 @@ async function withoutMongodbUrl (t: Test, env: Record<string, string | undefine
 }
 
 t.test('NODE_ENV=production without MONGODB_URL never starts an embedded MongoDB: it fails on the local port', async t => {
-  const { env } = await withoutMongodbUrl(t, { NODE_ENV: 'production', MONGODB_TIMEOUT_MS: '1000' })
+  const { env } = await withoutMongodbUrl(t, { NODE_ENV: 'production', JWT_SECRET: 'a production secret of 32 bytes or more', MONGODB_TIMEOUT_MS: '1000' })
   const server = await startServer(env)
   t.equal(await server.exited, 1)
   t.match(server.output(), /Cannot reach MongoDB/)
