@@ -10,6 +10,20 @@ export function isDuplicateKey (error: unknown): boolean {
   return error instanceof MongoServerError && (error.code === DUPLICATE_KEY || FERRETDB_UPDATE_DUPLICATE.test(error.message))
 }
 
+/**
+ * Runs an upsert, and once more if it lost an insert race (two first writes of one document at once): the loser
+ * then finds the document there and updates it. MongoDB retries such an upsert itself; other MongoDB-wire servers
+ * (FerretDB) report the duplicate key.
+ */
+export async function upsertRetryingRace<T> (upsert: () => Promise<T>): Promise<T> {
+  try {
+    return await upsert()
+  } catch (error) {
+    if (isDuplicateKey(error)) return upsert()
+    throw error
+  }
+}
+
 /** A bulk write error whose every failure is a duplicate key (those entries were there already); anything else is rethrown. */
 export function duplicatesOnly (error: unknown): MongoBulkWriteError {
   if (!(error instanceof MongoBulkWriteError) || [error.writeErrors].flat().some(e => e.code !== DUPLICATE_KEY)) throw error

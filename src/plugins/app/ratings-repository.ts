@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
-import { foldIntoSummary, isDuplicateKey, isLegacy, ratingChange, STARS, type Collections, type RatingChange, type RatingSummaryDocument, type UserRatingDocument } from '../../db/collections.ts'
+import { foldIntoSummary, isDuplicateKey, isLegacy, ratingChange, STARS, upsertRetryingRace, type Collections, type RatingChange, type RatingSummaryDocument, type UserRatingDocument } from '../../db/collections.ts'
 import { awaitResponse, claimKey, CRASHED_AFTER_MS, fingerprint, idempotencyKeyBusy, recordResponse } from '../../db/idempotency-keys.ts'
 import { reconcileRatings } from '../../db/reconcile-ratings.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
@@ -75,13 +75,8 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
   async function fold (songId: ObjectId, change: RatingChange): Promise<Summary> {
     const update = foldIntoSummary(change)
     if (!update) return current(songId, await ratingSummaries.findOne({ _id: songId }, { maxTimeMS }))
-    const apply = () => ratingSummaries.findOneAndUpdate({ _id: songId }, update, { upsert: true, returnDocument: 'after', maxTimeMS })
-    // Two first ratings at once can both try to insert the summary; the loser finds it there and updates it.
-    // MongoDB retries such an upsert itself; other MongoDB-wire servers (FerretDB) report the duplicate key.
-    const summary = await apply().catch(error => {
-      if (isDuplicateKey(error)) return apply()
-      throw error
-    })
+    // Two first ratings at once can both try to insert the summary.
+    const summary = await upsertRetryingRace(() => ratingSummaries.findOneAndUpdate({ _id: songId }, update, { upsert: true, returnDocument: 'after', maxTimeMS }))
     return current(songId, summary)
   }
 
@@ -102,17 +97,13 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
    * each one's change starts where the previous one's ended, so the changes add up to the last rating alone.
    */
   async function storeForUser (userId: ObjectId, songId: ObjectId, rating: number): Promise<Summary> {
-    const upsert = () => userRatings.findOneAndUpdate(
+    // Two first posts of one user for one song at once can both try to insert the rating.
+    const before = await upsertRetryingRace(() => userRatings.findOneAndUpdate(
       { user_id: userId, song_id: songId },
       { $set: { rating, rated_at: new Date(), order: new ObjectId() } },
       // No projection: FerretDB 1 does not implement one on findAndModify.
       { upsert: true, returnDocument: 'before', maxTimeMS }
-    )
-    // As for summaries: FerretDB reports the duplicate key of two first upserts racing, MongoDB retries it itself.
-    const before = await upsert().catch(error => {
-      if (isDuplicateKey(error)) return upsert()
-      throw error
-    })
+    ))
     return fold(songId, ratingChange(before?.rating, rating))
   }
 
