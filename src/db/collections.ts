@@ -156,6 +156,8 @@ export interface IdempotencyKeyDocument {
   rating_id: ObjectId
   created_at: Date
   response?: unknown
+  /** Set when the request that claimed the key failed: a retry takes the claim over at once. */
+  released?: boolean
 }
 
 /** One per account; `username` is stored lower-case, so the unique index makes `Alice` and `alice` one account. */

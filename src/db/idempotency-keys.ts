@@ -10,7 +10,7 @@ type Keys = Collection<IdempotencyKeyDocument>
 const RESPONSE_WAIT_MS = 5000
 const RESPONSE_POLL_MS = 20
 /** A request that claimed a key and has not answered after this long has crashed. */
-export const CRASHED_AFTER_MS = 60_000
+const CRASHED_AFTER_MS = 60_000
 
 export function idempotencyKeyBusy (): ProblemError {
   return new ProblemError(409, 'IDEMPOTENCY_KEY_BUSY', 'A request with this Idempotency-Key is still being processed; retry shortly.')
@@ -59,12 +59,39 @@ export async function recordResponse (keys: Keys, key: string, response: unknown
   return (await keys.updateOne({ _id: key, response: { $exists: false } }, { $set: { response } })).modifiedCount === 1
 }
 
-/** The answer recorded for `key`, waiting a little for the request that claimed it to record one. */
+/**
+ * The answer recorded for `key`, waiting a little for the request that claimed it to record one; undefined when
+ * none came in time, or the claim was given up (its request failed), so a retry need not wait any longer.
+ */
 export async function awaitResponse (keys: Keys, key: string): Promise<unknown> {
   const deadline = Date.now() + RESPONSE_WAIT_MS
   while (true) {
-    const found = await keys.findOne({ _id: key }, { projection: { response: 1 } })
-    if (found?.response !== undefined || Date.now() >= deadline) return found?.response
+    const found = await keys.findOne({ _id: key }, { projection: { response: 1, released: 1 } })
+    if (found?.response !== undefined || found?.released === true || Date.now() >= deadline) return found?.response
     await sleep(RESPONSE_POLL_MS)
   }
+}
+
+/**
+ * Gives up the claim of a request whose work failed (the database refused a write), so that a retry with the key
+ * does the work at once rather than waiting `CRASHED_AFTER_MS`. Best effort: when the database cannot take even
+ * this write, the claim is left to age into a crashed one, and the request's own error is what the client gets.
+ */
+export async function releaseClaim (keys: Keys, key: string, claimedAt: Date): Promise<void> {
+  await keys.updateOne({ _id: key, created_at: claimedAt, response: { $exists: false } }, { $set: { released: true } })
+    .catch(() => undefined)
+}
+
+/**
+ * Takes over an unanswered claim whose request gave it up or crashed: one atomic update, so of racing retries one
+ * takes it and the others wait for its answer. Null when there is nothing to take: the claim is answered, young
+ * and still at work, or another retry has just taken it.
+ */
+export async function takeOverClaim (keys: Keys, key: string): Promise<Claim | null> {
+  const taken = await keys.findOneAndUpdate(
+    { _id: key, response: { $exists: false }, $or: [{ released: true }, { created_at: { $lt: new Date(Date.now() - CRASHED_AFTER_MS) } }] },
+    { $set: { created_at: new Date() }, $unset: { released: '' } },
+    { returnDocument: 'after' }
+  )
+  return taken && { ...taken, claimed: true }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { expectedSummary } from '../expected-summary.ts'
 import { isFerretDB, testDatabase } from '../helper.ts'
@@ -37,7 +38,8 @@ t.test(`${INSTANCES} server processes on one database take ${RATINGS} ratings, $
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
     return { status: response.status, body: await response.text() }
   }
-  // A client sends its rating (and, for some, a racing retry) and retries with the same key until it gets a 201.
+  // A client sends its rating (and, for some, a racing retry) and retries with the same key, backing off
+  // exponentially, until it gets a 201.
   const rate = async (n: number) => {
     const key = randomUUID()
     const songId = songIds[n % SONGS]!
@@ -47,6 +49,7 @@ t.test(`${INSTANCES} server processes on one database take ${RATINGS} ratings, $
       const answers = await Promise.all(sends)
       const acknowledged = answers.filter(answer => answer.status === 201)
       if (acknowledged.length > 0) return { key, songId, stars, bodies: acknowledged.map(answer => answer.body) }
+      await sleep(Math.min(2000, 50 * 2 ** attempt))
     }
     throw new Error(`rating ${n} was never acknowledged`)
   }

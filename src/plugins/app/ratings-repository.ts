@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
 import { foldIntoSummary, isDuplicateKey, isLegacy, ratingChange, STARS, upsertRetryingRace, type Collections, type RatingChange, type RatingSummaryDocument, type UserRatingDocument } from '../../db/collections.ts'
-import { awaitResponse, claimKey, CRASHED_AFTER_MS, fingerprint, idempotencyKeyBusy, recordResponse } from '../../db/idempotency-keys.ts'
+import { awaitResponse, claimKey, fingerprint, idempotencyKeyBusy, recordResponse, releaseClaim, takeOverClaim } from '../../db/idempotency-keys.ts'
 import { reconcileRatings } from '../../db/reconcile-ratings.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
 import type { RatingSummary, UserRating, UserRatingPage } from '../../schemas/ratings.ts'
@@ -125,21 +125,30 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
       if (!await exists(songId)) return null
       if (idempotencyKey === undefined) return userId ? storeForUser(userId, songId, rating) : (await storeAnonymous(new ObjectId(), songId, rating))!
       const key = scopedKey(idempotencyKey, userId)
-      const claim = await claimKey(idempotencyKeys, key, fingerprint(songId.toHexString(), rating), idempotencyTtlMs)
+      let claim = await claimKey(idempotencyKeys, key, fingerprint(songId.toHexString(), rating), idempotencyTtlMs)
       if (claim.response !== undefined) return claim.response as Summary
       // A retry while the request that claimed the key is at work waits for its answer rather than redoing its write.
-      // Still none after the wait: if that request is young, it is slow and this retry is told to come back; if old,
-      // it crashed, and this retry does its work (an anonymous rating keeps the claim's `_id`, so it is stored once).
+      // Still none after the wait: if that request failed or crashed, this retry takes its claim over and does its
+      // work (an anonymous rating keeps the claim's `_id`, so it is stored once); if it is only slow, this retry is
+      // told to come back.
       if (!claim.claimed) {
         const answered = await awaitResponse(idempotencyKeys, key) as Summary | undefined
         if (answered) return answered
-        if (Date.now() - claim.created_at.getTime() < CRASHED_AFTER_MS) throw idempotencyKeyBusy()
+        const taken = await takeOverClaim(idempotencyKeys, key)
+        if (!taken) throw idempotencyKeyBusy()
+        claim = taken
       }
-      const summary = userId ? await storeForUser(userId, songId, rating) : await storeAnonymous(claim.rating_id, songId, rating)
-      if (summary && await recordResponse(idempotencyKeys, key, summary)) return summary
-      // The crashed request had stored the rating already (or another retry answered first): the summary now is the answer.
-      await recordResponse(idempotencyKeys, key, toSummary(songId, await ratingSummaries.findOne({ _id: songId }, { maxTimeMS })))
-      return await awaitResponse(idempotencyKeys, key) as Summary
+      try {
+        const summary = userId ? await storeForUser(userId, songId, rating) : await storeAnonymous(claim.rating_id, songId, rating)
+        if (summary && await recordResponse(idempotencyKeys, key, summary)) return summary
+        // A failed or crashed request had stored the rating already (or another retry answered first): the summary
+        // now is the answer.
+        await recordResponse(idempotencyKeys, key, toSummary(songId, await ratingSummaries.findOne({ _id: songId }, { maxTimeMS })))
+        return await awaitResponse(idempotencyKeys, key) as Summary
+      } catch (error) {
+        await releaseClaim(idempotencyKeys, key, claim.created_at)
+        throw error
+      }
     },
 
     /**

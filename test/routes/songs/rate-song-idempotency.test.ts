@@ -1,6 +1,8 @@
 import { ObjectId } from 'mongodb'
 import t from 'tap'
 import { removeExpired } from '../../../src/db/expiring-documents.ts'
+import { fingerprint } from '../../../src/db/idempotency-keys.ts'
+import { reconcileRatings } from '../../../src/db/reconcile-ratings.ts'
 import { expectedSummary } from '../../expected-summary.ts'
 import { buildTestApp, isFerretDB, json, type TestApp } from '../../helper.ts'
 
@@ -33,6 +35,48 @@ t.test('racing retries with one key store one rating, and all get the same answe
   t.equal(new Set(answers.map(a => a.body)).size, 1, 'one answer for all')
   t.match(json(answers[0]!), { count: 1, average: 5 })
   t.equal(await app.database.collections.ratings.countDocuments({ song_id: new ObjectId(songId) }), 1, 'stored once')
+})
+
+t.test('a request that fails after claiming its key gives it up: the retry is served at once and the rating stored once', async t => {
+  const app = await buildTestApp(t)
+  const songId = await firstSongId(app)
+  const { ratings, ratingSummaries } = app.database.collections
+  // A summary the database refuses to $inc: the request stores its rating, then fails to count it.
+  await ratingSummaries.insertOne({ _id: new ObjectId(songId), count: 'not a number' } as never)
+  const failed = await rate(app, { song_id: songId, rating: 4 }, 'failing')
+  t.equal(failed.statusCode, 500)
+  t.match(json(failed), { code: 'INTERNAL_ERROR' })
+  await ratingSummaries.deleteOne({ _id: new ObjectId(songId) })
+  await reconcileRatings(app.database.collections, new ObjectId(songId))
+  const retry = await rate(app, { song_id: songId, rating: 4 }, 'failing')
+  t.equal(retry.statusCode, 201, 'not a 409 for the claim of a request that is over')
+  t.same(json(retry), expectedSummary(songId, [4]))
+  t.equal(await ratings.countDocuments({ song_id: new ObjectId(songId) }), 1, 'stored once, by the failed request')
+  t.equal((await rate(app, { song_id: songId, rating: 4 }, 'failing')).body, retry.body, 'later retries get the same answer')
+})
+
+t.test('a retry while the request that claimed the key is still at work gets a 409 problem and stores nothing', async t => {
+  const app = await buildTestApp(t)
+  const songId = await firstSongId(app)
+  const { ratings, idempotencyKeys } = app.database.collections
+  await idempotencyKeys.insertOne({ _id: 'at-work', request: fingerprint(songId, 5), rating_id: new ObjectId(), created_at: new Date() })
+  const retry = await rate(app, { song_id: songId, rating: 5 }, 'at-work')
+  t.equal(retry.statusCode, 409)
+  t.equal(retry.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(json(retry), { status: 409, code: 'IDEMPOTENCY_KEY_BUSY' })
+  t.equal(await ratings.countDocuments(), 0)
+})
+
+t.test('a retry takes over the claim of a request that crashed (a minute without an answer) and stores its rating once', async t => {
+  const app = await buildTestApp(t)
+  const songId = await firstSongId(app)
+  const { ratings, idempotencyKeys } = app.database.collections
+  const ratingId = new ObjectId()
+  await idempotencyKeys.insertOne({ _id: 'crashed', request: fingerprint(songId, 2), rating_id: ratingId, created_at: new Date(Date.now() - 61_000) })
+  const retry = await rate(app, { song_id: songId, rating: 2 }, 'crashed')
+  t.equal(retry.statusCode, 201)
+  t.same(json(retry), expectedSummary(songId, [2]))
+  t.same((await ratings.find().toArray()).map(r => r._id), [ratingId], 'stored under the id the crashed request claimed')
 })
 
 t.test('the same key with another body is a 422 problem and stores nothing', async t => {
