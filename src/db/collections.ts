@@ -30,6 +30,17 @@ export function duplicatesOnly (error: unknown): MongoBulkWriteError {
   return error
 }
 
+/** Inserts `document` unless a unique index holds it already (false then): of racing inserts exactly one is true. */
+export async function insertUnlessDuplicate<T extends { _id: unknown }> (collection: Collection<T>, document: OptionalUnlessRequiredId<T>): Promise<boolean> {
+  try {
+    await collection.insertOne(document)
+    return true
+  } catch (error) {
+    if (isDuplicateKey(error)) return false
+    throw error
+  }
+}
+
 /** Inserts what is not there yet; returns the indexes of the documents that were (duplicate keys). */
 export async function insertSkippingDuplicates<T extends { _id: unknown }> (collection: Collection<T>, documents: OptionalUnlessRequiredId<T>[]): Promise<Set<number>> {
   if (documents.length === 0) return new Set()

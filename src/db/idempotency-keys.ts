@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ObjectId, type Collection } from 'mongodb'
 import { ProblemError } from '../lib/problem.ts'
-import { isDuplicateKey, type IdempotencyKeyDocument } from './collections.ts'
+import { insertUnlessDuplicate, type IdempotencyKeyDocument } from './collections.ts'
 
 type Keys = Collection<IdempotencyKeyDocument>
 
@@ -25,22 +25,17 @@ export function fingerprint (...parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url')
 }
 
+/** A key's claim; `claimed` when this request made it, false when an earlier request with the key did. */
+export type Claim = IdempotencyKeyDocument & { claimed: boolean }
+
 /**
  * Claims `key` for a request, or returns the claim an earlier request with the same key made (with its answer,
  * once it has one). The key's `_id` is unique, so of racing requests exactly one claims it. A key older than the
  * TTL counts as gone even before MongoDB's TTL monitor (which runs once a minute) has removed it.
  */
-/** A key's claim; `claimed` when this request made it, false when an earlier request with the key did. */
-export type Claim = IdempotencyKeyDocument & { claimed: boolean }
-
 export async function claimKey (keys: Keys, key: string, request: string, ttlMs: number, reclaim = true): Promise<Claim> {
   const claim: IdempotencyKeyDocument = { _id: key, request, rating_id: new ObjectId(), created_at: new Date() }
-  try {
-    await keys.insertOne(claim)
-    return { ...claim, claimed: true }
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-  }
+  if (await insertUnlessDuplicate(keys, claim)) return { ...claim, claimed: true }
   const earlier = await keys.findOne({ _id: key })
   if (earlier && earlier.created_at.getTime() > Date.now() - ttlMs) {
     if (earlier.request !== request) {

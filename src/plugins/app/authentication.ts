@@ -38,6 +38,11 @@ export function signedInUser (request: FastifyRequest): SignedInUser | undefined
   return request.user ?? undefined
 }
 
+/** The id of the caller `authenticate` accepted, for routes that require a token. */
+export function signedInUserId (request: FastifyRequest): ObjectId {
+  return ObjectId.createFromHexString(signedInUser(request)!.id)
+}
+
 function isClaims (claims: unknown): claims is { sub: string, roles: string[] } {
   const { sub, roles } = claims as { sub?: unknown, roles?: unknown }
   return typeof sub === 'string' && OBJECT_ID.test(sub) && Array.isArray(roles) && roles.every(role => typeof role === 'string')

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { pathOf, unroutedProblem, type RouteMethods } from '../../lib/route-methods.ts'
-import { answerOnSocket, send } from './problems.ts'
+import { answerUnroutedOnSocket, send } from './problems.ts'
 
 /**
  * Every method a path does not serve (any token: TRACE, QUERY, PROPFIND, …) is a 405 with `Allow`, and any path
@@ -30,8 +30,5 @@ export default fp(async function methodNotAllowed (fastify: FastifyInstance, { r
   // Reached by requests a route hands on unanswered: CORS preflights when CORS is off.
   fastify.setNotFoundHandler(answer)
   // Node hands CONNECT to a 'connect' listener, not to the router; without one it drops the connection unanswered.
-  fastify.server.on('connect', (request: IncomingMessage, socket: Socket) => {
-    const { problem: body, allow } = unroutedProblem(routes, 'CONNECT', request.url ?? '')
-    answerOnSocket(socket, body, allow ? { Allow: allow } : {})
-  })
+  fastify.server.on('connect', (request: IncomingMessage, socket: Socket) => answerUnroutedOnSocket(socket, routes, 'CONNECT', request.url ?? ''))
 }, { name: 'method-not-allowed', dependencies: ['@fastify/rate-limit'] })

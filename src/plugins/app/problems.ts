@@ -96,6 +96,12 @@ export function answerOnSocket (socket: Socket, body: Problem, headers: Record<s
   ].join('\r\n'))
 }
 
+/** Answers `method` at `target` on a raw socket as Fastify answers a pair no route serves: 405 with `Allow`, or 404. */
+export function answerUnroutedOnSocket (socket: Socket, routes: RouteMethods, method: string, target: string): void {
+  const { problem: body, allow } = unroutedProblem(routes, method, target)
+  answerOnSocket(socket, body, allow ? { Allow: allow } : {})
+}
+
 /**
  * Answers a request Node's HTTP parser rejected (bad request line, oversized headers, …) on the raw socket, with
  * a problem like every other error. A method token the parser does not know is answered as Fastify would answer
@@ -106,10 +112,7 @@ export function clientError (routes: RouteMethods) {
     if (error.code === 'ECONNRESET' || !socket.writable) return
     const { rawPacket } = error
     const line = error.code === 'HPE_INVALID_METHOD' && Buffer.isBuffer(rawPacket) ? UNKNOWN_METHOD_LINE.exec(rawPacket.toString('latin1')) : null
-    if (line) {
-      const { problem: body, allow } = unroutedProblem(routes, line[1]!, line[2]!)
-      return answerOnSocket(socket, body, allow ? { Allow: allow } : {})
-    }
+    if (line) return answerUnroutedOnSocket(socket, routes, line[1]!, line[2]!)
     answerOnSocket(socket, problem(...(CLIENT_ERRORS[error.code ?? ''] ?? [400, 'MALFORMED_REQUEST', 'The request is not valid HTTP.'])))
   }
 }

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
-import { foldIntoSummary, isDuplicateKey, isLegacy, ratingChange, STARS, upsertRetryingRace, type Collections, type RatingChange, type RatingSummaryDocument, type UserRatingDocument } from '../../db/collections.ts'
+import { foldIntoSummary, insertUnlessDuplicate, isLegacy, ratingChange, STARS, upsertRetryingRace, type Collections, type RatingChange, type RatingSummaryDocument, type UserRatingDocument } from '../../db/collections.ts'
 import { awaitResponse, claimKey, fingerprint, idempotencyKeyBusy, recordResponse, releaseClaim, takeOverClaim } from '../../db/idempotency-keys.ts'
 import { reconcileRatings } from '../../db/reconcile-ratings.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
@@ -82,12 +82,7 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
 
   /** Stores an anonymous rating under `ratingId` and folds it in; null, folding nothing, when that rating is already stored. */
   async function storeAnonymous (ratingId: ObjectId, songId: ObjectId, rating: number): Promise<Summary | null> {
-    try {
-      await ratings.insertOne({ _id: ratingId, song_id: songId, rating, created_at: new Date() })
-    } catch (error) {
-      if (isDuplicateKey(error)) return null
-      throw error
-    }
+    if (!await insertUnlessDuplicate(ratings, { _id: ratingId, song_id: songId, rating, created_at: new Date() })) return null
     return fold(songId, ratingChange(undefined, rating))
   }
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import fp from 'fastify-plugin'
 import { ObjectId } from 'mongodb'
-import { isDuplicateKey, type Collections, type RefreshTokenDocument } from '../../db/collections.ts'
+import { insertUnlessDuplicate, type Collections, type RefreshTokenDocument } from '../../db/collections.ts'
 
 export type RefreshTokensRepository = ReturnType<typeof refreshTokensRepository>
 
@@ -30,13 +30,7 @@ export function refreshTokensRepository ({ refreshTokens }: Collections, { ttlSe
   async function insert (userId: ObjectId, family: ObjectId, generation: number): Promise<string | null> {
     const token = randomBytes(TOKEN_BYTES).toString('base64url')
     const document: RefreshTokenDocument = { _id: digest(token), user_id: userId, family, generation, created_at: new Date() }
-    try {
-      await refreshTokens.insertOne(document)
-    } catch (error) {
-      if (isDuplicateKey(error)) return null
-      throw error
-    }
-    return token
+    return await insertUnlessDuplicate(refreshTokens, document) ? token : null
   }
 
   // Revoked tokens are marked, not deleted: a family's generations stay taken, so a rotation that was racing the

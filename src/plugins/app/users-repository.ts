@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
-import { isDuplicateKey, type Collections, type UserDocument } from '../../db/collections.ts'
+import { insertUnlessDuplicate, type Collections, type UserDocument } from '../../db/collections.ts'
 import type { User } from '../../schemas/users.ts'
 import type { PasswordManager } from './password-manager.ts'
 
@@ -35,13 +35,7 @@ export function usersRepository ({ users }: Collections, passwords: PasswordMana
   /** The new user; null when the name is taken (the unique index decides, so racing sign-ups cannot both win). */
   async function create (username: string, password: string, roles = USER_ROLES): Promise<Static<typeof User> | null> {
     const user: UserDocument = { _id: new ObjectId(), username: canonicalUsername(username), password_hash: await passwords.hash(password), roles, created_at: new Date() }
-    try {
-      await users.insertOne(user)
-    } catch (error) {
-      if (isDuplicateKey(error)) return null
-      throw error
-    }
-    return toUser(user)
+    return await insertUnlessDuplicate(users, user) ? toUser(user) : null
   }
 
   /** The user whose password this is; null for a wrong password or an unknown name, after the same work. */

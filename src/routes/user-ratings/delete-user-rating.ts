@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ObjectId } from 'mongodb'
-import { signedInUser } from '../../plugins/app/authentication.ts'
+import { signedInUserId } from '../../plugins/app/authentication.ts'
 import { problemResponses } from '../../schemas/responses.ts'
 import { TOKEN_REQUIRED } from '../../schemas/security.ts'
 import { SongIdParams } from '../../schemas/songs.ts'
@@ -26,7 +26,7 @@ const deleteUserRating: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request, reply) {
     const { song_id: songId } = request.params
-    if (!await fastify.ratingsRepository.removeUserRating(ObjectId.createFromHexString(signedInUser(request)!.id), ObjectId.createFromHexString(songId))) {
+    if (!await fastify.ratingsRepository.removeUserRating(signedInUserId(request), ObjectId.createFromHexString(songId))) {
       throw ratingNotFound(songId)
     }
     return reply.code(204).send(null)

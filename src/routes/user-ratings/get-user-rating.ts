@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ObjectId } from 'mongodb'
-import { signedInUser } from '../../plugins/app/authentication.ts'
+import { signedInUserId } from '../../plugins/app/authentication.ts'
 import { userRatingExample } from '../../schemas/examples.ts'
 import { UserRating } from '../../schemas/ratings.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
@@ -28,7 +28,7 @@ const getUserRating: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request) {
     const { song_id: songId } = request.params
-    const rating = await fastify.ratingsRepository.userRating(ObjectId.createFromHexString(signedInUser(request)!.id), ObjectId.createFromHexString(songId))
+    const rating = await fastify.ratingsRepository.userRating(signedInUserId(request), ObjectId.createFromHexString(songId))
     if (!rating) throw ratingNotFound(songId)
     return rating
   })

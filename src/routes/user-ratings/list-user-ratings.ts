@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ObjectId } from 'mongodb'
 import { decodeCursor } from '../../lib/cursor.ts'
-import { signedInUser } from '../../plugins/app/authentication.ts'
+import { signedInUserId } from '../../plugins/app/authentication.ts'
 import { userRatingPageExample } from '../../schemas/examples.ts'
 import { UserRatingPage, UserRatingsQuery } from '../../schemas/ratings.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
@@ -25,7 +24,7 @@ const listUserRatings: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request) {
     const { limit, cursor } = request.query
-    return fastify.ratingsRepository.ofUser(ObjectId.createFromHexString(signedInUser(request)!.id), limit, cursor === undefined ? undefined : decodeCursor(cursor))
+    return fastify.ratingsRepository.ofUser(signedInUserId(request), limit, cursor === undefined ? undefined : decodeCursor(cursor))
   })
 }
 

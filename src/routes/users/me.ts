@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ObjectId } from 'mongodb'
-import { signedInUser, unauthorized } from '../../plugins/app/authentication.ts'
+import { signedInUserId, unauthorized } from '../../plugins/app/authentication.ts'
 import { userExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponsesOnly } from '../../schemas/responses.ts'
 import { TOKEN_REQUIRED } from '../../schemas/security.ts'
@@ -22,7 +21,7 @@ const me: FastifyPluginAsyncTypebox = async function (fastify) {
       }
     }
   }, async function (request) {
-    const user = await fastify.usersRepository.findById(ObjectId.createFromHexString(signedInUser(request)!.id))
+    const user = await fastify.usersRepository.findById(signedInUserId(request))
     // Deleted between the token check and this read.
     if (!user) throw unauthorized(true)
     return user
