@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
 /**
@@ -21,13 +21,4 @@ function onPath (program: string): string | undefined {
   } catch {
     return undefined
   }
-}
-
-/** Runs a program to its end; its exit code (1 when it could not start or timed out) and its output. */
-export function runProgram (file: string, args: string[], cwd: string): Promise<{ code: number, stdout: string, stderr: string }> {
-  return new Promise(resolve => {
-    execFile(file, args, { cwd, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })
-    })
-  })
 }

@@ -4,16 +4,34 @@ import { createServer } from 'node:net'
 
 const ROOT = new URL('..', import.meta.url).pathname
 
-export interface Run { code: number | null, stdout: string, stderr: string }
+export interface Run { code: number, stdout: string, stderr: string }
 
-/** Runs one of the project's TypeScript entry points as a user would, with the given environment and standard input. */
-export function runScript (script: string, args: string[], env: Record<string, string | undefined>, input = ''): Promise<Run> {
+export interface RunOptions {
+  cwd?: string
+  /** Added to this process's environment; a variable given as `undefined` is removed. */
+  env?: Record<string, string | undefined>
+  /** Written to its standard input, which is then closed: a program that reads it never waits for a terminal. */
+  input?: string
+  timeout?: number
+  maxBuffer?: number
+}
+
+/**
+ * Runs a program to its end, by default in the project's directory; its exit code (1 when it could not start, was
+ * killed or timed out) and its output. The defaults leave room for `cdk synth` and cfn-lint on a loaded machine.
+ */
+export function runProgram (file: string, args: string[], { cwd = ROOT, env = {}, input = '', timeout = 180_000, maxBuffer = 16 * 1024 * 1024 }: RunOptions = {}): Promise<Run> {
   return new Promise(resolve => {
-    const child = execFile(process.execPath, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+    const child = execFile(file, args, { cwd, env: { ...process.env, ...env }, timeout, maxBuffer }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })
     })
     child.stdin!.end(input)
   })
+}
+
+/** Runs one of the project's TypeScript entry points as a user would, with the given environment and standard input. */
+export function runScript (script: string, args: string[], env: Record<string, string | undefined>, input = ''): Promise<Run> {
+  return runProgram(process.execPath, [script, ...args], { env, input, timeout: 60_000 })
 }
 
 /**

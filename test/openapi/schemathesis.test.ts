@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { externalProgram } from '../external-program.ts'
 import { testDatabase } from '../helper.ts'
-import { freePort, startServer } from '../run-script.ts'
+import { freePort, runProgram, startServer } from '../run-script.ts'
 
 const CONFIG = new URL('../../schemathesis.toml', import.meta.url).pathname
 const st = externalProgram('st', 'pip install -r .ci/requirements.txt: Schemathesis, pinned')
@@ -29,22 +28,18 @@ t.test('Schemathesis finds no failure: every check, every phase, against a runni
   const workdir = await mkdtemp(join(tmpdir(), 'songs-api-schemathesis-'))
   t.teardown(() => rm(workdir, { recursive: true, force: true }))
 
-  const run = await new Promise<{ code: number, output: string }>(resolve => {
-    // Every check is on in the configuration (`[checks] enabled = true`, what `--checks all` does), so the few
-    // exceptions it makes, each with its reason, hold; `--checks all` here would override them.
-    execFile(st.path!, ['--config-file', CONFIG, '--no-color', 'run', `http://127.0.0.1:${port}/openapi.json`,
-      '--phases', 'examples,coverage,fuzzing,stateful'],
-    { cwd: workdir, env: { ...process.env, ...admin }, timeout: 540_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout + stderr })
-    })
-  })
-  const generated = /(\d+) generated, (.*)/.exec(run.output)
+  // Every check is on in the configuration (`[checks] enabled = true`, what `--checks all` does), so the few
+  // exceptions it makes, each with its reason, hold; `--checks all` here would override them.
+  const { code, stdout, stderr } = await runProgram(st.path!, ['--config-file', CONFIG, '--no-color', 'run', `http://127.0.0.1:${port}/openapi.json`,
+    '--phases', 'examples,coverage,fuzzing,stateful'], { cwd: workdir, env: admin, timeout: 540_000, maxBuffer: 64 * 1024 * 1024 })
+  const output = stdout + stderr
+  const generated = /(\d+) generated, (.*)/.exec(output)
   t.comment(`Schemathesis: ${generated?.[0] ?? 'no summary'}`)
   t.ok(generated && Number(generated[1]) > 0, 'test cases were generated')
-  t.match(run.output, /Selected: (\d+)\/\1/, 'every operation of the document was selected')
-  for (const phase of ['Examples', 'Coverage', 'Fuzzing', 'Stateful']) t.match(run.output, new RegExp(`✅ ${phase}`), `${phase} phase passed`)
+  t.match(output, /Selected: (\d+)\/\1/, 'every operation of the document was selected')
+  for (const phase of ['Examples', 'Coverage', 'Fuzzing', 'Stateful']) t.match(output, new RegExp(`✅ ${phase}`), `${phase} phase passed`)
   // Only POST /auth/refresh may answer nothing but 401: a refresh token cannot be generated, only issued.
-  const unauthenticated = [...run.output.matchAll(/^\s+- ((?:GET|POST|PATCH|DELETE) \S+)$/gm)].map(match => match[1])
+  const unauthenticated = [...output.matchAll(/^\s+- ((?:GET|POST|PATCH|DELETE) \S+)$/gm)].map(match => match[1])
   t.same(unauthenticated.filter(operation => operation !== 'POST /auth/refresh'), [], 'every operation that takes a token was reached with one')
-  t.equal(run.code, 0, 'no failure', { output: run.output.slice(-6000) })
+  t.equal(code, 0, 'no failure', { output: output.slice(-6000) })
 })
