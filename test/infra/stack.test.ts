@@ -1,5 +1,5 @@
 import { aws_cloudfront as cloudfront } from 'aws-cdk-lib'
-import { Match, type Template } from 'aws-cdk-lib/assertions'
+import type { Template } from 'aws-cdk-lib/assertions'
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { alarms, cachedRoutes, containerPort, deployment, edgeMaxTtlSeconds, errorBudget, probes, scaling, waf } from '../../infra/design.ts'
@@ -224,6 +224,6 @@ for (const { environment, template } of stacks) {
     t.ok(only(template, 'AWS::ElastiCache::ReplicationGroup').NotificationTopicArn, 'Redis failovers reach the ticket topic')
     t.equal(only(template, 'AWS::APS::RuleGroupsNamespace').Data, readFileSync(PROMETHEUS_RULES, 'utf8'), 'the application alerts are the rules of monitoring/prometheus')
     t.match(JSON.stringify(only(template, 'AWS::APS::Workspace').AlertManagerDefinition), /receiver.{0,20}page.{0,40}severity=.{0,12}page/, 'Prometheus alerts routed by severity')
-    t.ok(template.findResources('AWS::CloudWatch::Dashboard', Match.anyValue()), 'a dashboard')
+    t.equal(resources(template, 'AWS::CloudWatch::Dashboard').length, 1, 'a dashboard')
   })
 }
