@@ -22,16 +22,18 @@ export interface Environment {
   logRetentionDays: 30 | 90
 }
 
-const US_EAST_1 = {
+const US_EAST_1: Pick<Environment, 'region' | 'availabilityZones' | 'cloudFrontPrefixListId'> = {
   region: 'us-east-1',
   availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
   cloudFrontPrefixListId: 'pl-3b927c52'
-} as const
+}
+
+/** The Atlas cluster of both environments differs only in its instance sizes. */
+const ATLAS: Omit<Environment['atlas'], 'instanceSize' | 'maxInstanceSize'> = { nodes: 3, regionName: 'US_EAST_1', mongoDbMajorVersion: '7.0' }
 
 export const environments: Environment[] = [
   {
     ...US_EAST_1,
-    availabilityZones: [...US_EAST_1.availabilityZones],
     name: 'staging',
     apiDomain: 'api.staging.example.com',
     originDomain: 'origin.api.staging.example.com',
@@ -39,12 +41,11 @@ export const environments: Environment[] = [
     task: { cpu: 512, memoryMiB: 1024 },
     tasks: { minimum: 3, weekendMinimum: 3, maximum: 6 },
     redisNodeType: 'cache.t4g.small',
-    atlas: { instanceSize: 'M10', maxInstanceSize: 'M20', nodes: 3, regionName: 'US_EAST_1', mongoDbMajorVersion: '7.0' },
+    atlas: { instanceSize: 'M10', maxInstanceSize: 'M20', ...ATLAS },
     logRetentionDays: 30
   },
   {
     ...US_EAST_1,
-    availabilityZones: [...US_EAST_1.availabilityZones],
     name: 'production',
     apiDomain: 'api.example.com',
     originDomain: 'origin.api.example.com',
@@ -53,7 +54,7 @@ export const environments: Environment[] = [
     task: { cpu: 1024, memoryMiB: 2048 },
     tasks: { minimum: 3, weekendMinimum: 9, maximum: 30 },
     redisNodeType: 'cache.r7g.large',
-    atlas: { instanceSize: 'M40', maxInstanceSize: 'M60', nodes: 3, regionName: 'US_EAST_1', mongoDbMajorVersion: '7.0' },
+    atlas: { instanceSize: 'M40', maxInstanceSize: 'M60', ...ATLAS },
     logRetentionDays: 90
   }
 ]
