@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { parse } from 'yaml'
-import { PROMETHEUS_RULES } from '../../infra/constructs/metrics-collector.ts'
 import { testDatabase } from '../helper.ts'
 import { freePort, startServer } from '../run-script.ts'
+import { rules } from './rules.ts'
 
 const DASHBOARD = new URL('../../monitoring/grafana/songs-api.dashboard.json', import.meta.url)
 const PROMQL_WORDS = new Set(['and', 'or', 'unless', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset'])
@@ -30,8 +29,6 @@ function exposedNames (exposition: string): Set<string> {
   return names
 }
 
-interface Rule { record?: string, alert?: string, expr: string }
-const rules: Rule[] = parse(readFileSync(PROMETHEUS_RULES, 'utf8')).groups.flatMap((group: { rules: Rule[] }) => group.rules)
 const recorded = new Set(rules.flatMap(rule => rule.record ?? []))
 const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: Array<{ title: string, targets?: Array<{ expr: string }> }> }
 const references = [

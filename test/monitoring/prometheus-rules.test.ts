@@ -2,14 +2,12 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { parse } from 'yaml'
 import { alarms, errorBudget, mongodbMaxPoolSize, slo } from '../../infra/design.ts'
-import { PROMETHEUS_RULES } from '../../infra/constructs/metrics-collector.ts'
 import { externalProgram } from '../external-program.ts'
 import { runProgram } from '../run-script.ts'
+import { rules } from './rules.ts'
 
 const RULES_DIR = new URL('../../monitoring/prometheus/', import.meta.url).pathname
 
-interface Rule { alert?: string, record?: string, expr: string, for?: string, labels?: Record<string, string> }
-const rules: Rule[] = parse(readFileSync(PROMETHEUS_RULES, 'utf8')).groups.flatMap((group: { rules: Rule[] }) => group.rules)
 const alert = (name: string) => {
   const found = rules.find(rule => rule.alert === name)
   if (!found) throw new Error(`no alert ${name}`)
