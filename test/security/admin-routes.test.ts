@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import t from 'tap'
 import { signUp } from '../accounts.ts'
 import { buildTestApp, json, type TestApp } from '../helper.ts'
+import { firstSongId } from '../rate-song.ts'
 
 async function catalogSnapshot (app: TestApp): Promise<string> {
   const { songs, levelStats, ratings, userRatings, ratingSummaries } = app.database.collections
@@ -12,7 +13,7 @@ async function catalogSnapshot (app: TestApp): Promise<string> {
 t.test('every admin route: no token 401, a user\'s token 403, a bad token 401; none changes the catalog', async t => {
   const app = await buildTestApp(t)
   const user = await signUp(app)
-  const songId: string = json(await app.inject('/songs?limit=1')).items[0].id
+  const songId = await firstSongId(app)
   const newSong = { artist: 'Intruder', title: 'Not Allowed', difficulty: 1, level: 1, released: '2020-01-01' }
   const routes = [
     { method: 'POST' as const, url: '/songs', payload: newSong },

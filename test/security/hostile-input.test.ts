@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import t from 'tap'
 import { signUp } from '../accounts.ts'
 import { buildTestApp, json, type TestApp } from '../helper.ts'
+import { rateSong } from '../rate-song.ts'
 import { httpRequest, rawRequest } from '../raw-http.ts'
 
 const UNKNOWN_ID = '0123456789abcdef01234567'
@@ -251,7 +252,7 @@ t.test('hostile requests on every route get a 4xx problem (or a correct 2xx), ne
   const [song, other] = json(await app.inject('/songs?limit=2')).items
   const songId: string = song.id
   const [admin, user] = [await signUp(app, { admin: true }), await signUp(app)]
-  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: songId, rating: 4 }, headers: user.authorization })
+  await rateSong(app, songId, 4, user.authorization)
   const before = await snapshot(app)
   const cases = [...hostileRequests(songId), ...catalogHostileRequests(songId, { artist: other.artist, title: other.title }, admin.authorization, user.authorization)]
   t.ok(cases.length >= 60, `${cases.length} hostile requests`)

@@ -2,13 +2,14 @@ import { ObjectId } from 'mongodb'
 import t from 'tap'
 import { signUp } from '../../accounts.ts'
 import { buildTestApp, json } from '../../helper.ts'
+import { firstSongId, rateSong } from '../../rate-song.ts'
 
 t.test('GET /users/me/ratings/:song_id answers the caller\'s rating; another user\'s stays out of reach', async t => {
   const app = await buildTestApp(t)
   const alice = await signUp(app)
   const bob = await signUp(app)
-  const songId: string = json(await app.inject('/songs?limit=1')).items[0].id
-  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: songId, rating: 4 }, headers: alice.authorization })
+  const songId = await firstSongId(app)
+  await rateSong(app, songId, 4, alice.authorization)
   const mine = await app.inject({ url: `/users/me/ratings/${songId}`, headers: alice.authorization })
   t.equal(mine.statusCode, 200)
   t.match(json(mine), { song_id: songId, rating: 4, rated_at: /Z$/ })
