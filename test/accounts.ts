@@ -25,9 +25,38 @@ export async function signUp (app: TestApp, { admin = false, username = `user${p
     const created = await app.inject({ method: 'POST', url: '/users', payload: { username, password } })
     if (created.statusCode !== 201) throw new Error(`sign-up of ${username} answered ${created.statusCode}: ${created.body}`)
   }
-  const signedIn = await app.inject({ method: 'POST', url: '/auth/token', payload: { username, password } })
+  const signedIn = await signIn(app, username, password)
   if (signedIn.statusCode !== 200) throw new Error(`sign-in of ${username} answered ${signedIn.statusCode}: ${signedIn.body}`)
   const { access_token: accessToken, refresh_token: refreshToken } = JSON.parse(signedIn.body) as { access_token: string, refresh_token: string }
-  const { sub } = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { sub: string }
-  return { id: sub, username: username.toLowerCase(), password, accessToken, refreshToken, authorization: { authorization: `Bearer ${accessToken}` } }
+  return { id: String(claimsOf(accessToken).sub), username: username.toLowerCase(), password, accessToken, refreshToken, authorization: bearer(accessToken) }
+}
+
+/** `POST /auth/token`, answered as it is; `remoteAddress` is the client address sign-in limits count by. */
+export function signIn (app: Pick<TestApp, 'inject'>, username: string, password: string, remoteAddress = '127.0.0.1') {
+  return app.inject({ method: 'POST', url: '/auth/token', payload: { username, password }, remoteAddress })
+}
+
+/** Headers for `app.inject` that present the access token. */
+export function bearer (accessToken: string): { authorization: string } {
+  return { authorization: `Bearer ${accessToken}` }
+}
+
+function decoded (part: string | undefined): Record<string, unknown> {
+  return JSON.parse(Buffer.from(part ?? '', 'base64url').toString()) as Record<string, unknown>
+}
+
+/** A JWT's header, read without checking the signature. */
+export function headerOf (token: string): Record<string, unknown> {
+  return decoded(token.split('.')[0])
+}
+
+/** A JWT's claims, read without checking the signature. */
+export function claimsOf (token: string): Record<string, unknown> {
+  return decoded(token.split('.')[1])
+}
+
+/** The token with `patch` over its claims under its own header and signature: what a forger without the secret can send. */
+export function withClaims (token: string, patch: Record<string, unknown>): string {
+  const [header, , signature] = token.split('.')
+  return `${header}.${Buffer.from(JSON.stringify({ ...claimsOf(token), ...patch })).toString('base64url')}.${signature}`
 }

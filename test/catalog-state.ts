@@ -1,5 +1,13 @@
+import { createHash } from 'node:crypto'
+import type { Collections } from '../src/db/collections.ts'
 import type { TestApp } from './helper.ts'
 import { json } from './helper.ts'
+
+/** A hash of every document of the named collections, in `_id` order: equal hashes mean nothing in them changed. */
+export async function snapshot (app: TestApp, names: readonly (keyof Collections)[]): Promise<string> {
+  const all = await Promise.all(names.map(name => app.database.collections[name].find().sort({ _id: 1 }).toArray()))
+  return createHash('sha256').update(JSON.stringify(all)).digest('hex')
+}
 
 /**
  * What the level stats must say, computed from the songs the database holds now, beside what the API answers:

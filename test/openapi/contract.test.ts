@@ -4,6 +4,7 @@ import t, { type Test } from 'tap'
 import type { buildApp } from '../../src/app.ts'
 import { difficultyAverageExample, searchResultExample } from '../../src/schemas/examples.ts'
 import { buildAppBehindProxy, buildTestApp } from '../helper.ts'
+import { rateSong } from '../rate-song.ts'
 import { committedSpec, operationsOf, parametersOf, responseValidator, type Operation } from './spec.ts'
 
 // Real answers over HTTP, success and error, validated against the responses openapi/openapi.json declares.
@@ -83,7 +84,7 @@ t.test('every operation answers its documented example request with a documented
   const base = await listen(app)
   const real = await realValues(app, base)
   // The admin has rated the song, so the operations on the caller's rating find one.
-  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: real.song_id, rating: 4 }, headers: { authorization: real.authorization! } })
+  await rateSong(app, real.song_id!, 4, { authorization: real.authorization! })
   for (const operation of inOrder) {
     const { status } = await check(t, base, exampleCall(operation, real))
     t.ok(status >= 200 && status < 300, `${operation.operation.operationId} answered ${status}`)

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { externalProgram } from '../external-program.ts'
-import { buildTestApp, json, seedSongs } from '../helper.ts'
+import { buildTestApp, seedSongs } from '../helper.ts'
+import { firstSongId } from '../rate-song.ts'
 import { committedSpec, operationsOf } from './spec.ts'
 
 // Debian's chromium package. Never a browser downloaded by Playwright.
@@ -74,7 +75,7 @@ t.test('Swagger UI at /docs lists every operation and "Try it out" on GET /songs
 t.test('in Swagger UI a user signs up, signs in, authorizes with the access token and rates a song as that user', { skip: chromiumProgram.skip }, async t => {
   const app = await buildTestApp(t)
   const base = await app.listen({ port: 0, host: '127.0.0.1' })
-  const songId = json(await app.inject('/songs?limit=1')).items[0].id as string
+  const songId = await firstSongId(app)
   const { page, pageErrors } = await browserPage(t)
   const sentAuthorization = new Map<string, string | undefined>()
   page.on('request', request => { sentAuthorization.set(new URL(request.url()).pathname, request.headers().authorization) })

@@ -3,12 +3,13 @@ import t from 'tap'
 import { expectedSummary } from '../expected-summary.ts'
 import { runScript } from '../run-script.ts'
 import { buildTestApp, json } from '../helper.ts'
+import { rateSong } from '../rate-song.ts'
 
 t.test('ratings:reconcile repairs summaries that diverged from the stored ratings, anonymous and by users', async t => {
   const app = await buildTestApp(t)
   const [a, b, c] = json(await app.inject('/songs?limit=3')).items.map((song: { id: string }) => song.id)
   for (const [songId, rating] of [[a, 5], [a, 4], [b, 2]] as const) {
-    t.equal((await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: songId, rating } })).statusCode, 201)
+    t.equal((await rateSong(app, songId, rating)).statusCode, 201)
   }
   const { ratingSummaries, ratings, userRatings } = app.database.collections
   // A crash between the two writes of a rating (one anonymous, one by a user), and a summary without any rating behind it.
@@ -47,7 +48,7 @@ t.test('ratings:reconcile upgrades summaries written before distributions', asyn
   t.same(await ratingSummaries.findOne({ _id: new ObjectId(a) }), { _id: new ObjectId(a), count: 3, sum: 11, distribution: { 3: 2, 5: 1 } }, 'min and max give way to the distribution')
   t.same(json(await app.inject(`/songs/avg/rating/${a}`)), expectedSummary(a, [5, 3, 3]))
   // One not upgraded yet is rebuilt when a rating meets it, so the answer is whole.
-  const posted = await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: b, rating: 4 } })
+  const posted = await rateSong(app, b, 4)
   t.same(json(posted), expectedSummary(b, [2, 4]))
   t.same(json(await app.inject(`/songs/avg/rating/${b}`)), expectedSummary(b, [2, 4]))
 })
@@ -55,8 +56,8 @@ t.test('ratings:reconcile upgrades summaries written before distributions', asyn
 t.test('ratings:reconcile removes what a song deleted half-way left behind, and rebuilds the level stats', async t => {
   const app = await buildTestApp(t)
   const [a, b] = json(await app.inject('/songs?limit=2')).items.map((song: { id: string }) => song.id)
-  for (const rating of [5, 2]) await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: a, rating } })
-  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: b, rating: 3 } })
+  for (const rating of [5, 2]) await rateSong(app, a, rating)
+  await rateSong(app, b, 3)
   const { songs, ratings, ratingSummaries, levelStats } = app.database.collections
   const before = json(await app.inject('/songs/avg/difficulty'))
   // A crash right after the song itself was deleted: its ratings, summary and level stats are still there.

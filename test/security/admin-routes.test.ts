@@ -1,25 +1,22 @@
-import { createHash } from 'node:crypto'
 import t from 'tap'
 import { signUp } from '../accounts.ts'
-import { buildTestApp, json, type TestApp } from '../helper.ts'
+import { snapshot } from '../catalog-state.ts'
+import { buildTestApp, json } from '../helper.ts'
+import { firstSongId } from '../rate-song.ts'
 
-async function catalogSnapshot (app: TestApp): Promise<string> {
-  const { songs, levelStats, ratings, userRatings, ratingSummaries } = app.database.collections
-  const all = await Promise.all([songs, levelStats, ratings, userRatings, ratingSummaries].map(c => c.find().sort({ _id: 1 }).toArray()))
-  return createHash('sha256').update(JSON.stringify(all)).digest('hex')
-}
+const CATALOG = ['songs', 'levelStats', 'ratings', 'userRatings', 'ratingSummaries'] as const
 
 t.test('every admin route: no token 401, a user\'s token 403, a bad token 401; none changes the catalog', async t => {
   const app = await buildTestApp(t)
   const user = await signUp(app)
-  const songId: string = json(await app.inject('/songs?limit=1')).items[0].id
+  const songId = await firstSongId(app)
   const newSong = { artist: 'Intruder', title: 'Not Allowed', difficulty: 1, level: 1, released: '2020-01-01' }
   const routes = [
     { method: 'POST' as const, url: '/songs', payload: newSong },
     { method: 'PATCH' as const, url: `/songs/${songId}`, payload: { title: 'Hijacked' } },
     { method: 'DELETE' as const, url: `/songs/${songId}` }
   ]
-  const before = await catalogSnapshot(app)
+  const before = await snapshot(app, CATALOG)
   for (const route of routes) {
     const name = `${route.method} ${route.url}`
     const anonymous = await app.inject(route)
@@ -33,7 +30,7 @@ t.test('every admin route: no token 401, a user\'s token 403, a bad token 401; n
     t.equal(bad.statusCode, 401, `${name} with a tampered token`)
     t.match(bad.headers['www-authenticate'], /error="invalid_token"/, name)
   }
-  t.equal(await catalogSnapshot(app), before, 'the catalog is byte for byte as before')
+  t.equal(await snapshot(app, CATALOG), before, 'the catalog is byte for byte as before')
   const admin = await signUp(app, { admin: true })
   t.equal((await app.inject({ ...routes[0]!, headers: admin.authorization })).statusCode, 201, 'an admin\'s token passes')
 })

@@ -1,10 +1,12 @@
 import { MongoClient, ObjectId, type CommandStartedEvent, type Document } from 'mongodb'
 import t from 'tap'
 import { collections as collectionsOf, ensureIndexes } from '../../../src/db/collections.ts'
+import { engineOf } from '../../../src/db/engine.ts'
 import { passwordManager } from '../../../src/plugins/app/password-manager.ts'
 import { refreshTokensRepository } from '../../../src/plugins/app/refresh-tokens-repository.ts'
 import { usersRepository } from '../../../src/plugins/app/users-repository.ts'
-import { isFerretDB, testDatabase } from '../../helper.ts'
+import { testDatabase } from '../../helper.ts'
+import { planOf } from '../../query-plan.ts'
 
 // The accounts repositories' own calls, as the driver sent them: bounded reads in one batch, on indexed fields only.
 const QUERIES = ['find', 'findAndModify', 'update', 'delete']
@@ -13,7 +15,7 @@ const INDEXED = { users: [['_id'], ['username']], refresh_tokens: [['_id'], ['us
 
 t.test('every accounts query is a point read or write on an index, and every find reads one batch of one document', async t => {
   const { url, db } = await testDatabase(t)
-  const ferretdb = await isFerretDB(db)
+  const engine = await engineOf(db)
   const client = new MongoClient(url, { monitorCommands: true })
   t.teardown(() => client.close())
   const sent: CommandStartedEvent[] = []
@@ -50,10 +52,15 @@ t.test('every accounts query is a point read or write on an index, and every fin
     if (commandName === 'find') t.match(command, { limit: 1, singleBatch: true }, `find on ${collection}: limit 1 in a single batch`)
     if (commandName === 'find' || commandName === 'findAndModify') t.ok(command.maxTimeMS > 0, `${commandName} on ${collection} carries maxTimeMS`)
   }
-  if (ferretdb) t.comment('FerretDB answers explain without a MongoDB plan; the plans are checked on MongoDB only')
-  for (const { commandName, command } of ferretdb ? [] : queries.filter(q => q.commandName === 'find')) {
-    const explained = Object.fromEntries(Object.entries(command).filter(([key]) => !key.startsWith('$') && !['lsid', 'txnNumber'].includes(key)))
-    const { queryPlanner } = await db.command({ explain: explained, verbosity: 'queryPlanner' }) as Document
-    t.notMatch(JSON.stringify(queryPlanner.winningPlan), /COLLSCAN/, `${commandName} on ${String(command.find)}: no collection scan`)
+  if (engine.kind === 'ferretdb-v1') {
+    t.comment(`${engine.name}: its explain names no index but _id's (FerretDB 1 pushes down only _id equality and scans for the rest), so there is no plan to check here; MongoDB and PostgreSQL-based engines are checked`)
+    return
+  }
+  for (const { command } of queries.filter(q => q.commandName === 'find')) {
+    const label = `find on ${String(command.find)}`
+    const plan = await planOf(db, command, 'queryPlanner')
+    if (plan.shape === 'mongodb') t.notMatch(plan.stages.join(' '), /COLLSCAN/, `${label}: no collection scan`)
+    else if (plan.shape === 'postgresql') t.notOk(plan.nodes.some(node => node.type === 'Seq Scan'), `${label}: no sequential scan of a collection`)
+    else throw new Error(`${engine.name} explained as ${plan.shape}`)
   }
 })

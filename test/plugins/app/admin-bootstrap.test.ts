@@ -1,15 +1,16 @@
 import t from 'tap'
 import { buildApp } from '../../../src/app.ts'
 import { loadConfig } from '../../../src/config.ts'
+import { bearer, signIn } from '../../accounts.ts'
 import { buildTestApp, json, testDatabase } from '../../helper.ts'
 import { freePort, startServer } from '../../run-script.ts'
 
 t.test('ADMIN_USERNAME + ADMIN_PASSWORD create that admin at start, once', async t => {
   const app = await buildTestApp(t, { ADMIN_USERNAME: 'Boss', ADMIN_PASSWORD: 'the boss password' })
   await app.ready()
-  const signedIn = await app.inject({ method: 'POST', url: '/auth/token', payload: { username: 'boss', password: 'the boss password' } })
+  const signedIn = await signIn(app, 'boss', 'the boss password')
   t.equal(signedIn.statusCode, 200)
-  const me = json(await app.inject({ url: '/users/me', headers: { authorization: `Bearer ${json(signedIn).access_token}` } }))
+  const me = json(await app.inject({ url: '/users/me', headers: bearer(json(signedIn).access_token) }))
   t.match(me, { username: 'boss', roles: ['user', 'admin'] })
   t.equal(await app.database.collections.users.countDocuments(), 1)
 })
@@ -23,7 +24,7 @@ t.test('an existing account of that name is left as it is: the environment canno
   t.teardown(() => second.close())
   await second.ready()
   t.match(await collections.users.findOne({ username: 'boss' }), { roles: ['user'] })
-  t.equal((await second.inject({ method: 'POST', url: '/auth/token', payload: { username: 'boss', password: 'an attacker password' } })).statusCode, 401)
+  t.equal((await signIn(second, 'boss', 'an attacker password')).statusCode, 401)
 })
 
 t.test('a bad admin name or password, or only one of the two, stops the server with a message', async t => {

@@ -9,17 +9,13 @@ import { searchWords } from '../../../src/lib/search-words.ts'
 import { catalogRepository } from '../../../src/plugins/app/catalog-repository.ts'
 import { ratingsRepository } from '../../../src/plugins/app/ratings-repository.ts'
 import { testDatabase } from '../../helper.ts'
+import { explainable, planOf } from '../../query-plan.ts'
 
 // The repository's own calls are run and their commands, as the driver sent them, are explained: nothing is copied.
 const SEED = 11
 const SONGS = 3000
 
 interface Plan { name: string, stages: string[], keysExamined: number, docsExamined: number, returned: number }
-
-/** The command as `explain` takes it: without the driver's session and `$`-fields. */
-function explainable (command: Document): Document {
-  return Object.fromEntries(Object.entries(command).filter(([key]) => !key.startsWith('$') && !['lsid', 'txnNumber'].includes(key)))
-}
 
 /**
  * A PostgreSQL-based engine (DocumentDB) explains with PostgreSQL's plan, without examined counts: no node may scan a
@@ -28,7 +24,7 @@ function explainable (command: Document): Document {
 async function postgresPlans (t: Test, db: Db, reads: [string, () => Promise<unknown>][], queriesOf: (action: () => Promise<unknown>) => Promise<Document[]>) {
   for (const [name, read] of reads) {
     for (const command of await queriesOf(read)) {
-      const plan = queryPlanOf(await db.command({ explain: explainable(command), verbosity: 'queryPlanner' }))
+      const plan = await planOf(db, command, 'queryPlanner')
       if (plan.shape !== 'postgresql') throw new Error(`a PostgreSQL-based engine explained as ${plan.shape}`)
       const nodes = plan.nodes.map((node: PostgresPlanNode) => `${node.type}${node.index ? ` on ${node.index}` : ''}`)
       t.comment(`${name}: ${nodes.join(' <- ')}`)

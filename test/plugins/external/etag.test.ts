@@ -1,9 +1,10 @@
 import t from 'tap'
 import { buildTestApp, json } from '../../helper.ts'
+import { firstSongId, rateSong } from '../../rate-song.ts'
 
 t.test('catalog reads carry an ETag and their Cache-Control, and a matching If-None-Match gets an empty 304', async t => {
   const app = await buildTestApp(t)
-  const songId = json(await app.inject('/songs?limit=1')).items[0].id
+  const songId = await firstSongId(app)
   const routes: [url: string, cacheControl: string][] = [
     ['/songs?limit=2', 'public, max-age=60'],
     ['/songs/search?message=yousic', 'public, max-age=60'],
@@ -26,10 +27,10 @@ t.test('catalog reads carry an ETag and their Cache-Control, and a matching If-N
 
 t.test('a change gives a new ETag, so a cache revalidating with the old one gets the new answer', async t => {
   const app = await buildTestApp(t)
-  const songId = json(await app.inject('/songs?limit=1')).items[0].id
+  const songId = await firstSongId(app)
   const url = `/songs/avg/rating/${songId}`
   const before = await app.inject(url)
-  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: songId, rating: 4 } })
+  await rateSong(app, songId, 4)
   const after = await app.inject({ url, headers: { 'if-none-match': before.headers.etag as string } })
   t.equal(after.statusCode, 200)
   t.not(after.headers.etag, before.headers.etag)
@@ -38,8 +39,8 @@ t.test('a change gives a new ETag, so a cache revalidating with the old one gets
 
 t.test('posting a rating and every problem answer are no-store and never a 304', async t => {
   const app = await buildTestApp(t)
-  const songId = json(await app.inject('/songs?limit=1')).items[0].id
-  const posted = await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: songId, rating: 3 } })
+  const songId = await firstSongId(app)
+  const posted = await rateSong(app, songId, 3)
   t.equal(posted.statusCode, 201)
   t.equal(posted.headers['cache-control'], 'no-store')
 

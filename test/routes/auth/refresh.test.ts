@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb'
 import t from 'tap'
-import { signUp } from '../../accounts.ts'
+import { bearer, claimsOf, signIn, signUp } from '../../accounts.ts'
 import { buildTestApp, isFerretDB, json, type TestApp } from '../../helper.ts'
 
 function refresh (app: TestApp, token: unknown) {
@@ -16,7 +16,7 @@ t.test('POST /auth/refresh answers a new pair, and the old refresh token stops w
   const pair = json(answer)
   t.match(pair, { token_type: 'Bearer', expires_in: 900, access_token: /^ey/, refresh_token: /^[A-Za-z0-9_-]{43}$/ })
   t.not(pair.refresh_token, user.refreshToken)
-  t.equal((await app.inject({ url: '/users/me', headers: { authorization: `Bearer ${pair.access_token}` } })).statusCode, 200, 'the new access token works')
+  t.equal((await app.inject({ url: '/users/me', headers: bearer(pair.access_token) })).statusCode, 200, 'the new access token works')
   const next = await refresh(app, pair.refresh_token)
   t.equal(next.statusCode, 200, 'the new refresh token works once')
   const stored = await app.database.collections.refreshTokens.find({ user_id: new ObjectId(user.id) }).sort({ generation: 1 }).toArray()
@@ -26,7 +26,7 @@ t.test('POST /auth/refresh answers a new pair, and the old refresh token stops w
 t.test('presenting an already-rotated refresh token is a 401 and revokes every refresh token of that user (reuse detection)', async t => {
   const app = await buildTestApp(t)
   const user = await signUp(app)
-  const otherDevice = json(await app.inject({ method: 'POST', url: '/auth/token', payload: { username: user.username, password: user.password } })).refresh_token
+  const otherDevice = json(await signIn(app, user.username, user.password)).refresh_token
   const bystander = await signUp(app)
   const rotated = json(await refresh(app, user.refreshToken)).refresh_token
 
@@ -95,5 +95,5 @@ t.test('a refresh answers the user\'s current roles: an admin made after sign-in
   const user = await signUp(app)
   await app.usersRepository.makeAdmin(user.username, user.password)
   const pair = json(await refresh(app, user.refreshToken))
-  t.same(JSON.parse(Buffer.from(pair.access_token.split('.')[1], 'base64url').toString()).roles, ['user', 'admin'])
+  t.same(claimsOf(pair.access_token).roles, ['user', 'admin'])
 })

@@ -1,11 +1,11 @@
 import t from 'tap'
-import { signUp } from '../../accounts.ts'
+import { signIn, signUp } from '../../accounts.ts'
 import { buildTestApp, json } from '../../helper.ts'
 
 t.test('POST /auth/logout answers 204 and revokes that refresh token only', async t => {
   const app = await buildTestApp(t)
   const user = await signUp(app)
-  const otherDevice = json(await app.inject({ method: 'POST', url: '/auth/token', payload: { username: user.username, password: user.password } })).refresh_token
+  const otherDevice = json(await signIn(app, user.username, user.password)).refresh_token
   const answer = await app.inject({ method: 'POST', url: '/auth/logout', payload: { refresh_token: user.refreshToken } })
   t.equal(answer.statusCode, 204)
   t.equal(answer.body, '')

@@ -3,16 +3,17 @@ import t from 'tap'
 import { signUp } from '../../accounts.ts'
 import { levelStatsAgainstSongs } from '../../catalog-state.ts'
 import { buildTestApp, json } from '../../helper.ts'
+import { firstSongId, rateSong } from '../../rate-song.ts'
 
 t.test('DELETE removes the song from every read, with its ratings, user ratings and summary; a second delete is a 404', async t => {
   const app = await buildTestApp(t)
   const admin = await signUp(app, { admin: true })
   const user = await signUp(app)
   const song = json(await app.inject('/songs/search?message=alabama')).items[0]
-  const other = json(await app.inject('/songs?limit=1')).items[0]
-  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: song.id, rating: 2 } })
-  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: song.id, rating: 5 }, headers: user.authorization })
-  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: other.id, rating: 4 }, headers: user.authorization })
+  const otherId = await firstSongId(app)
+  await rateSong(app, song.id, 2)
+  await rateSong(app, song.id, 5, user.authorization)
+  await rateSong(app, otherId, 4, user.authorization)
   const catalogBefore = json(await app.inject('/songs/avg/difficulty'))
 
   const deleted = await app.inject({ method: 'DELETE', url: `/songs/${song.id}`, headers: admin.authorization })
@@ -29,8 +30,8 @@ t.test('DELETE removes the song from every read, with its ratings, user ratings 
   t.equal(await ratings.countDocuments({ song_id: songId }), 0, 'anonymous ratings removed')
   t.equal(await userRatings.countDocuments({ song_id: songId }), 0, 'user ratings removed')
   t.equal(await ratingSummaries.countDocuments({ _id: songId }), 0, 'summary removed')
-  t.same(json(await app.inject({ url: '/users/me/ratings', headers: user.authorization })).items.map((r: { song_id: string }) => r.song_id), [other.id], 'the user keeps their other ratings')
-  t.equal((await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: song.id, rating: 3 } })).statusCode, 404, 'a deleted song cannot be rated')
+  t.same(json(await app.inject({ url: '/users/me/ratings', headers: user.authorization })).items.map((r: { song_id: string }) => r.song_id), [otherId], 'the user keeps their other ratings')
+  t.equal((await rateSong(app, song.id, 3)).statusCode, 404, 'a deleted song cannot be rated')
 
   const again = await app.inject({ method: 'DELETE', url: `/songs/${song.id}`, headers: admin.authorization })
   t.equal(again.statusCode, 404)

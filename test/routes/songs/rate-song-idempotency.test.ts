@@ -5,10 +5,7 @@ import { fingerprint } from '../../../src/db/idempotency-keys.ts'
 import { reconcileRatings } from '../../../src/db/reconcile-ratings.ts'
 import { expectedSummary } from '../../expected-summary.ts'
 import { buildTestApp, isFerretDB, json, type TestApp } from '../../helper.ts'
-
-async function firstSongId (app: TestApp): Promise<string> {
-  return json(await app.inject('/songs?limit=1')).items[0].id
-}
+import { firstSongId } from '../../rate-song.ts'
 
 function rate (app: TestApp, payload: object, key?: string) {
   return app.inject({ method: 'POST', url: '/songs/rating', payload, headers: key === undefined ? {} : { 'idempotency-key': key } })

@@ -3,10 +3,7 @@ import t from 'tap'
 import { reconcileRatings } from '../../../src/db/reconcile-ratings.ts'
 import { expectedSummary } from '../../expected-summary.ts'
 import { buildTestApp, isFerretDB, json, type TestApp } from '../../helper.ts'
-
-async function firstSongId (app: TestApp): Promise<string> {
-  return json(await app.inject('/songs?limit=1')).items[0].id
-}
+import { firstSongId } from '../../rate-song.ts'
 
 function rate (app: TestApp, payload: unknown, headers: Record<string, string> = {}) {
   return app.inject({ method: 'POST', url: '/songs/rating', payload: payload as object, headers })

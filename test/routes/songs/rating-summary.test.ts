@@ -1,10 +1,11 @@
 import t from 'tap'
 import { expectedSummary } from '../../expected-summary.ts'
 import { buildTestApp, json } from '../../helper.ts'
+import { firstSongId, rateSong } from '../../rate-song.ts'
 
 t.test('GET /songs/avg/rating/:song_id before any rating gives nulls and 0', async t => {
   const app = await buildTestApp(t)
-  const songId = json(await app.inject('/songs?limit=1')).items[0].id
+  const songId = await firstSongId(app)
   const response = await app.inject(`/songs/avg/rating/${songId}`)
   t.equal(response.statusCode, 200)
   t.same(json(response), { song_id: songId, average: null, lowest: null, highest: null, count: 0, distribution: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } })
@@ -14,7 +15,7 @@ t.test('the summary covers only that song\'s ratings', async t => {
   const app = await buildTestApp(t)
   const [a, b] = json(await app.inject('/songs?limit=2')).items.map((song: { id: string }) => song.id)
   for (const [songId, rating] of [[a, 5], [a, 3], [b, 1]] as const) {
-    await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: songId, rating } })
+    await rateSong(app, songId, rating)
   }
   t.same(json(await app.inject(`/songs/avg/rating/${a}`)), expectedSummary(a, [5, 3]))
   t.same(json(await app.inject(`/songs/avg/rating/${b}`)), expectedSummary(b, [1]))

@@ -2,13 +2,13 @@ import t from 'tap'
 import { signUp } from '../../accounts.ts'
 import { expectedSummary } from '../../expected-summary.ts'
 import { buildTestApp, json } from '../../helper.ts'
-import { rateSong } from '../../rate-song.ts'
+import { firstSongId, rateSong } from '../../rate-song.ts'
 
 t.test('DELETE /users/me/ratings/:song_id removes the caller\'s rating and the summary no longer counts it', async t => {
   const app = await buildTestApp(t)
   const alice = await signUp(app)
   const bob = await signUp(app)
-  const songId: string = json(await app.inject('/songs?limit=1')).items[0].id
+  const songId = await firstSongId(app)
   await rateSong(app, songId, 1, alice.authorization)
   await rateSong(app, songId, 5, bob.authorization)
   await rateSong(app, songId, 3)
@@ -34,7 +34,7 @@ t.test('DELETE /users/me/ratings/:song_id removes the caller\'s rating and the s
 t.test('no token 401, malformed id 400; neither removes anything', async t => {
   const app = await buildTestApp(t)
   const alice = await signUp(app)
-  const songId: string = json(await app.inject('/songs?limit=1')).items[0].id
+  const songId = await firstSongId(app)
   await rateSong(app, songId, 4, alice.authorization)
   const anonymous = await app.inject({ method: 'DELETE', url: `/users/me/ratings/${songId}` })
   t.equal(anonymous.statusCode, 401)

@@ -1,14 +1,15 @@
 import { ObjectId } from 'mongodb'
 import t from 'tap'
-import { signUp } from '../../accounts.ts'
+import { bearer, signUp, withClaims } from '../../accounts.ts'
 import { buildTestApp, json } from '../../helper.ts'
+import { firstSongId, rateSong } from '../../rate-song.ts'
 
 t.test('GET /users/me/ratings/:song_id answers the caller\'s rating; another user\'s stays out of reach', async t => {
   const app = await buildTestApp(t)
   const alice = await signUp(app)
   const bob = await signUp(app)
-  const songId: string = json(await app.inject('/songs?limit=1')).items[0].id
-  await app.inject({ method: 'POST', url: '/songs/rating', payload: { song_id: songId, rating: 4 }, headers: alice.authorization })
+  const songId = await firstSongId(app)
+  await rateSong(app, songId, 4, alice.authorization)
   const mine = await app.inject({ url: `/users/me/ratings/${songId}`, headers: alice.authorization })
   t.equal(mine.statusCode, 200)
   t.match(json(mine), { song_id: songId, rating: 4, rated_at: /Z$/ })
@@ -17,9 +18,7 @@ t.test('GET /users/me/ratings/:song_id answers the caller\'s rating; another use
   t.equal(bobs.statusCode, 404, 'bob has not rated it, whoever else has')
   t.match(json(bobs), { code: 'RATING_NOT_FOUND', detail: songId })
   // The only way to name another user would be a token with their id in `sub`: signed by this API, it cannot be forged.
-  const [header, payload, signature] = bob.accessToken.split('.')
-  const asAlice = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: alice.id })).toString('base64url')
-  const forged = await app.inject({ url: `/users/me/ratings/${songId}`, headers: { authorization: `Bearer ${header}.${asAlice}.${signature}` } })
+  const forged = await app.inject({ url: `/users/me/ratings/${songId}`, headers: bearer(withClaims(bob.accessToken, { sub: alice.id })) })
   t.equal(forged.statusCode, 401, 'a token with another user\'s sub is rejected by its signature')
   t.notMatch(forged.body, /"rating"/)
 })
