@@ -1,14 +1,5 @@
-import { MongoBulkWriteError, MongoServerError, type Collection, type Db, type ObjectId, type OptionalUnlessRequiredId } from 'mongodb'
-
-/** MongoDB's error code for a write that breaks a unique index. */
-export const DUPLICATE_KEY = 11000
-
-// FerretDB 1 reports an update (not an insert) that breaks a unique index as InternalError with SQLite's message.
-const FERRETDB_UPDATE_DUPLICATE = /UNIQUE constraint failed/
-
-export function isDuplicateKey (error: unknown): boolean {
-  return error instanceof MongoServerError && (error.code === DUPLICATE_KEY || FERRETDB_UPDATE_DUPLICATE.test(error.message))
-}
+import { MongoBulkWriteError, type Collection, type Db, type ObjectId, type OptionalUnlessRequiredId } from 'mongodb'
+import { isDuplicateKey } from './engine-errors.ts'
 
 /**
  * Runs an upsert, and once more if it lost an insert race (two first writes of one document at once): the loser
@@ -26,7 +17,7 @@ export async function upsertRetryingRace<T> (upsert: () => Promise<T>): Promise<
 
 /** A bulk write error whose every failure is a duplicate key (those entries were there already); anything else is rethrown. */
 export function duplicatesOnly (error: unknown): MongoBulkWriteError {
-  if (!(error instanceof MongoBulkWriteError) || [error.writeErrors].flat().some(e => e.code !== DUPLICATE_KEY)) throw error
+  if (!(error instanceof MongoBulkWriteError) || [error.writeErrors].flat().some(e => !isDuplicateKey(e))) throw error
   return error
 }
 
