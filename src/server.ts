@@ -4,6 +4,7 @@ import { MongoServerSelectionError } from 'mongodb'
 import { buildApp } from './app.ts'
 import { loadConfig, withoutCredentials, type Config } from './config.ts'
 import { EMBEDDED_MONGODB_VERSION, startEmbeddedMongoDB, type EmbeddedMongoDB } from './db/embedded-mongodb.ts'
+import { exitOnDatabaseFailure } from './db/start-failure.ts'
 import { chooseServerSource, mongodbAnswers } from './db/mongodb-source.ts'
 import { loggerOptions } from './logger.ts'
 
@@ -46,7 +47,7 @@ if (source === 'embedded') {
 const app = await buildApp(config, { logger: loggerOptions(config.logLevel) }).catch(async (error: unknown) => {
   await embedded?.stop()
   if (error instanceof MongoServerSelectionError) fail(`Cannot reach MongoDB. ${NO_DATABASE}\n(${withoutCredentials(config.mongodbUrl)}: ${error.message})`)
-  throw error
+  exitOnDatabaseFailure(error, config.mongodbUrl)
 })
 if (embedded) {
   app.log.info({ mongodb: embedded.url, dataDir },

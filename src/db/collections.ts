@@ -1,5 +1,6 @@
 import { MongoBulkWriteError, type Collection, type Db, type ObjectId, type OptionalUnlessRequiredId } from 'mongodb'
 import { isDuplicateKey } from './engine-errors.ts'
+import { retryingTransient } from './retry-transient.ts'
 
 /**
  * Runs an upsert, and once more if it lost an insert race (two first writes of one document at once): the loser
@@ -217,21 +218,26 @@ export function collections (db: Db): Collections {
   }
 }
 
-/** Idempotent; run at every start so a new database is ready before the first request. */
+/**
+ * Idempotent; run at every start so a new database is ready before the first request. One index after another:
+ * created at once, a PostgreSQL-based engine (DocumentDB) can answer one of them "deadlock detected" (3 of 20 new
+ * databases there; 0 of 20 one after another). A transient refusal is retried a few times with backoff.
+ */
 export async function ensureIndexes ({ songs, ratings, userRatings, users, refreshTokens }: Collections): Promise<void> {
-  await Promise.all([
+  const indexes: Array<() => Promise<string>> = [
     // The natural key: seeding twice, or from several servers at once, cannot duplicate a song.
-    songs.createIndex({ artist: 1, title: 1 }, { unique: true, name: 'artist_title_unique' }),
+    () => songs.createIndex({ artist: 1, title: 1 }, { unique: true, name: 'artist_title_unique' }),
     // Equality on one prefix, then `_id` order: a search page is a bounded index range scan.
-    songs.createIndex({ search_prefixes: 1, _id: 1 }, { name: 'search_prefixes_id' }),
-    ratings.createIndex({ song_id: 1 }, { name: 'song_id' }),
+    () => songs.createIndex({ search_prefixes: 1, _id: 1 }, { name: 'search_prefixes_id' }),
+    () => ratings.createIndex({ song_id: 1 }, { name: 'song_id' }),
     // Catalog: one rating per user and song; a user's ratings newest first; a song's ratings (delete, reconcile).
-    userRatings.createIndex({ user_id: 1, song_id: 1 }, { unique: true, name: 'user_id_song_id_unique' }),
-    userRatings.createIndex({ user_id: 1, order: -1 }, { name: 'user_id_order' }),
-    userRatings.createIndex({ song_id: 1 }, { name: 'song_id' }),
+    () => userRatings.createIndex({ user_id: 1, song_id: 1 }, { unique: true, name: 'user_id_song_id_unique' }),
+    () => userRatings.createIndex({ user_id: 1, order: -1 }, { name: 'user_id_order' }),
+    () => userRatings.createIndex({ song_id: 1 }, { name: 'song_id' }),
     // Accounts: one account per lower-case name; a rotation's successor once per family; a user's tokens revoked at once.
-    users.createIndex({ username: 1 }, { unique: true, name: 'username_unique' }),
-    refreshTokens.createIndex({ family: 1, generation: 1 }, { unique: true, name: 'family_generation_unique' }),
-    refreshTokens.createIndex({ user_id: 1 }, { name: 'user_id' })
-  ])
+    () => users.createIndex({ username: 1 }, { unique: true, name: 'username_unique' }),
+    () => refreshTokens.createIndex({ family: 1, generation: 1 }, { unique: true, name: 'family_generation_unique' }),
+    () => refreshTokens.createIndex({ user_id: 1 }, { name: 'user_id' })
+  ]
+  for (const create of indexes) await retryingTransient(create)
 }

@@ -2,18 +2,21 @@
 import { MongoClient } from 'mongodb'
 import { loadConfig } from '../config.ts'
 import { collections, ensureIndexes } from '../db/collections.ts'
+import { exitOnDatabaseFailure } from '../db/start-failure.ts'
 import { importSongs } from '../db/import-songs.ts'
 import { readSongFile } from '../db/song-file.ts'
 
 const config = loadConfig()
 const file = process.argv[2] ?? config.seedFile
 const songs = await readSongFile(file)
-const client = await MongoClient.connect(config.mongodbUrl, { serverSelectionTimeoutMS: 5000 })
+const client = new MongoClient(config.mongodbUrl, { serverSelectionTimeoutMS: 5000 })
 try {
   const all = collections(client.db(config.databaseName))
   await ensureIndexes(all)
   const inserted = await importSongs(all, songs)
   console.log(`${file}: ${songs.length} songs read, ${inserted} new, ${songs.length - inserted} already in ${config.databaseName}`)
-} finally {
+} catch (error) {
   await client.close()
+  exitOnDatabaseFailure(error, config.mongodbUrl)
 }
+await client.close()
