@@ -25,8 +25,11 @@ export function fingerprint (...parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url')
 }
 
-/** A key's claim; `claimed` when this request made it, false when an earlier request with the key did. */
-export type Claim = IdempotencyKeyDocument & { claimed: boolean }
+/**
+ * A key's claim; `claimed` when this request made it, false when an earlier request with the key did; `taken`
+ * when this request took it over from an earlier one that failed or crashed (whose work may be half done).
+ */
+export type Claim = IdempotencyKeyDocument & { claimed: boolean, taken?: boolean }
 
 /**
  * Claims `key` for a request, or returns the claim an earlier request with the same key made (with its answer,
@@ -88,5 +91,5 @@ export async function takeOverClaim (keys: Keys, key: string): Promise<Claim | n
     { $set: { created_at: new Date() }, $unset: { released: '' } },
     { returnDocument: 'after' }
   )
-  return taken && { ...taken, claimed: true }
+  return taken && { ...taken, claimed: true, taken: true }
 }

@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, ObjectId } from 'mongodb'
-import { duplicatesOnly, insertSkippingDuplicates, type Collections, type LevelStatsDocument, type SongDocument } from './collections.ts'
+import { duplicatesOnly, insertSkippingDuplicates, type Collections, type SongDocument } from './collections.ts'
 import { applyLevelStatsChange } from './level-stats.ts'
 import { songDocument } from './song-document.ts'
 import type { NewSong } from './song-file.ts'
@@ -50,8 +50,5 @@ async function addToLevelStats (levelStats: Collections['levelStats'], inserted:
     perLevel.set(level, { count: stats.count + 1, sum: stats.sum + difficulty })
   }
   if (perLevel.size === 0) return
-  const operations: AnyBulkWriteOperation<LevelStatsDocument>[] = [...perLevel].map(([level, { count, sum }]) => ({
-    updateOne: { filter: { _id: level }, update: { $inc: { count, sum } }, upsert: true }
-  }))
-  await applyLevelStatsChange(levelStats, operations)
+  await applyLevelStatsChange(levelStats, [...perLevel].map(([level, { count, sum }]) => ({ level, count, sum })))
 }
