@@ -30,8 +30,6 @@ const IN_FLIGHT_POLL_MS = 20
 // A summary that another write changes between two attempts: how many attempts before giving up (never seen).
 const ATTEMPTS = 10
 
-export type Journal = ReturnType<typeof ratingJournal>
-
 function undoOf (entry: PendingChange): RatingChange {
   return 'rating_id' in entry ? { [entry.stars]: -1 } : ratingChange(entry.to ?? undefined, entry.from ?? undefined)
 }
