@@ -1,14 +1,15 @@
 import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
-import { idempotencyKeyBusy, idempotencyKeyReused } from '../db/idempotency-keys.ts'
 import { encodeCursor } from '../lib/cursor.ts'
-import { problem } from '../lib/problem.ts'
-import { forbidden, unauthorized } from '../plugins/app/authentication.ts'
-import { DATABASE_UNAVAILABLE, FRAMEWORK_PROBLEMS, INTERNAL_ERROR } from '../plugins/app/problems.ts'
-import { rateLimited } from '../plugins/external/rate-limit.ts'
-import { songNotFound } from '../routes/songs/song-not-found.ts'
+import { problem } from '../lib/problems/problem.ts'
 import type { RatingSummary } from './ratings.ts'
 import type { DifficultyAverage, SongPage } from './songs.ts'
+import { forbidden, unauthorized } from '../lib/problems/accounts.ts'
+import { songNotFound } from '../lib/problems/catalog.ts'
+import { idempotencyKeyBusy, idempotencyKeyReused } from '../lib/problems/idempotency.ts'
+import { rateLimited } from '../lib/problems/rate-limit.ts'
+import { FRAMEWORK_PROBLEMS } from '../lib/problems/requests.ts'
+import { DATABASE_UNAVAILABLE, INTERNAL_ERROR } from '../lib/problems/server.ts'
 
 // Examples for the OpenAPI document: songs of seed/songs.json and what the API answers for them on a freshly
 // seeded catalog. Ids are given when a database seeds itself, so these ones are only an example. (Song and
