@@ -123,6 +123,15 @@ export interface SongDocument {
   search_prefixes: string[]
 }
 
+/**
+ * One per (search prefix, song): `_id` is `"<prefix> <song id in hex>"` (src/db/search-terms.ts), so one prefix's
+ * songs are one `_id` range in song order. Written before the song, removed after it: a term whose song is gone or
+ * renamed is a harmless leftover that reads filter out.
+ */
+export interface SearchTermDocument {
+  _id: string
+}
+
 /** Anonymous ratings, append-only: with user ratings, the source of truth the summaries are reconciled from. */
 export interface RatingDocument {
   _id: ObjectId
@@ -196,6 +205,7 @@ export interface RefreshTokenDocument {
 
 export interface Collections {
   songs: Collection<SongDocument>
+  searchTerms: Collection<SearchTermDocument>
   ratings: Collection<RatingDocument>
   ratingSummaries: Collection<RatingSummaryDocument>
   levelStats: Collection<LevelStatsDocument>
@@ -210,6 +220,7 @@ export interface Collections {
 export function collections (db: Db): Collections {
   return {
     songs: db.collection<SongDocument>('songs'),
+    searchTerms: db.collection<SearchTermDocument>('search_terms'),
     ratings: db.collection<RatingDocument>('ratings'),
     ratingSummaries: db.collection<RatingSummaryDocument>('rating_summaries'),
     levelStats: db.collection<LevelStatsDocument>('level_stats'),
@@ -227,8 +238,6 @@ export async function ensureIndexes ({ songs, ratings, userRatings, users, refre
   await Promise.all([
     // The natural key: seeding twice, or from several servers at once, cannot duplicate a song.
     songs.createIndex({ artist: 1, title: 1 }, { unique: true, name: 'artist_title_unique' }),
-    // Equality on one prefix, then `_id` order: a search page is a bounded index range scan.
-    songs.createIndex({ search_prefixes: 1, _id: 1 }, { name: 'search_prefixes_id' }),
     ratings.createIndex({ song_id: 1 }, { name: 'song_id' }),
     // Catalog: one rating per user and song; a user's ratings newest first; a song's ratings (delete, reconcile).
     userRatings.createIndex({ user_id: 1, song_id: 1 }, { unique: true, name: 'user_id_song_id_unique' }),
