@@ -24,15 +24,18 @@ export async function importSongs ({ songs, searchTerms, levelStats }: Collectio
       upsert: true
     }
   }))
-  let inserted: number[]
+  let upserted: Record<number, unknown>
   try {
-    inserted = Object.keys((await songs.bulkWrite(operations, { ordered: false })).upsertedIds).map(Number)
+    upserted = (await songs.bulkWrite(operations, { ordered: false })).upsertedIds
   } catch (error) {
-    inserted = Object.keys(duplicatesOnly(error).result.upsertedIds).map(Number)
+    upserted = duplicatesOnly(error).result.upsertedIds
   }
-  const kept = new Set(inserted)
-  await removeTerms(searchTerms, documents.filter((_document, index) => !kept.has(index)))
-  await addToLevelStats(levelStats, inserted.map(index => newSongs[index]!))
+  // Told apart by the `_id`s given here, not by the indexes reported: FerretDB 1 numbers the upserts among
+  // themselves, not among the operations.
+  const insertedIds = new Set(Object.values(upserted).map(id => String(id)))
+  const inserted = documents.filter(document => insertedIds.has(document._id.toHexString()))
+  await removeTerms(searchTerms, documents.filter(document => !insertedIds.has(document._id.toHexString())))
+  await addToLevelStats(levelStats, inserted)
   return inserted.length
 }
 

@@ -2,7 +2,7 @@ import { ObjectId } from 'mongodb'
 import t from 'tap'
 import { generateSongs } from '../../bench/catalog.ts'
 import { loadCatalog } from '../../bench/load-catalog.ts'
-import type { Collections } from '../../src/db/collections.ts'
+import { ensureIndexes, type Collections } from '../../src/db/collections.ts'
 import { importSongs } from '../../src/db/import-songs.ts'
 import { buildSearchTerms, searchSongs } from '../../src/db/search-terms.ts'
 import { songDocument } from '../../src/db/song-document.ts'
@@ -79,14 +79,16 @@ t.test('terms whose song is gone or renamed are skipped', async t => {
 
 t.test('catalog writes keep the terms: create, rename, delete, import', async t => {
   const { collections } = await testDatabase(t)
+  await ensureIndexes(collections)
   const catalog = catalogRepository(collections, ratingsRepository(collections, { maxTimeMS: 60_000, idempotencyTtlMs: 60_000 }), { maxTimeMS: 60_000 })
   const songs = [...generateSongs(SEED, 20)].map(({ _id, ...song }) => song)
   const created = await Promise.all(songs.slice(0, 10).map(song => catalog.create(song)))
-  await t.rejects(catalog.create(songs[0]!), { code: 'SONG_EXISTS' })
+  await t.rejects(catalog.create(songs[0]!), /already in the catalog/)
   await catalog.update(new ObjectId(created[0]!.id), { title: 'Xylophone Morning' })
   await catalog.update(new ObjectId(created[1]!.id), { artist: 'Quokka Band', difficulty: 3 })
   await catalog.remove(new ObjectId(created[2]!.id))
-  t.equal(await importSongs(collections, songs), 10, 'an import adds the ten songs not there yet')
+  // Not there by artist and title: ten never created, two renamed away, one deleted.
+  t.equal(await importSongs(collections, songs), 13, 'an import adds the thirteen songs not there')
   t.same(await termsAgainstSongs(collections), { missing: [], extra: [] }, 'terms are exactly the songs\' prefixes')
   t.same((await catalog.search(['xylo'], 10)).items.map(song => song.id), [created[0]!.id])
   t.same((await catalog.search(['quokka', 'band'], 10)).items.map(song => song.id), [created[1]!.id])
