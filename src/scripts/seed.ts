@@ -3,6 +3,7 @@ import { MongoClient } from 'mongodb'
 import { loadConfig } from '../config.ts'
 import { collections, ensureIndexes } from '../db/collections.ts'
 import { importSongs } from '../db/import-songs.ts'
+import { buildSearchTerms } from '../db/search-terms.ts'
 import { readSongFile } from '../db/song-file.ts'
 
 const config = loadConfig()
@@ -12,6 +13,7 @@ const client = await MongoClient.connect(config.mongodbUrl, { serverSelectionTim
 try {
   const all = collections(client.db(config.databaseName))
   await ensureIndexes(all)
+  await buildSearchTerms(all)
   const inserted = await importSongs(all, songs)
   console.log(`${file}: ${songs.length} songs read, ${inserted} new, ${songs.length - inserted} already in ${config.databaseName}`)
 } finally {
