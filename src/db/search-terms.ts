@@ -70,8 +70,9 @@ interface SearchOptions<Projection> { projection: Projection, maxTimeMS: number,
 
 /**
  * A page of the songs having every word (each a prefix of one of their words), in `_id` order after `after`.
- * Every read is an `_id` range or `_id` list with a limit, so a request reads at most TERM_BUDGET terms and
- * `limit + 1` songs (plus those of leftover terms) whatever the catalog's size:
+ * Every read is an `_id` range or `_id` list with a limit, so a request reads at most `limit + 1` terms per word
+ * and their probes in its first round, no more than the term budget after it, and `limit + 1` songs (plus those of
+ * leftover terms), whatever the catalog's size:
  * - round one reads the first `limit + 1` terms of every word at once; a word with fewer is fully known, so the
  *   rarest such word (a rare or absent one) is walked and the answer is complete in that one round;
  * - otherwise the longest word is walked in rounds growing ROUND_GROWTH times, each probing the other words'

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { ObjectId, type Filter } from 'mongodb'
+import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
 import { isDuplicateKey, type Collections, type SongDocument } from '../../db/collections.ts'
 import { applyLevelStatsChange, levelStatsChange } from '../../db/level-stats.ts'
@@ -43,9 +43,9 @@ function orSongExists (named: Pick<NewSong, 'artist' | 'title'> | null) {
 export function catalogRepository ({ songs, searchTerms, levelStats }: Collections, ratings: Pick<RatingsRepository, 'removeSong'>, { maxTimeMS }: { maxTimeMS: number }) {
   // Pages follow `_id` order through an `_id` range, never skip: a deep page costs what the first costs. A page
   // reads a bounded number of songs, so it asks for them in one batch (no server cursor is left open).
-  function pageOf (filter: Filter<SongDocument>, limit: number, after: ObjectId | undefined) {
+  function pageOf (limit: number, after: ObjectId | undefined) {
     return songs
-      .find(after ? { ...filter, _id: { $gt: after } } : filter, { projection: SONG_FIELDS, maxTimeMS, singleBatch: true })
+      .find(after ? { _id: { $gt: after } } : {}, { projection: SONG_FIELDS, maxTimeMS, singleBatch: true })
       .sort({ _id: 1 })
       .limit(limit + 1)
   }
@@ -75,7 +75,7 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
   return {
     // The `_id` index is the right plan for a list page on every engine; a planner without statistics may
     // otherwise pick another index plus a sort of half the collection (seen on a PostgreSQL-based engine).
-    list: async (limit: number, after?: ObjectId) => toPage(await pageOf({}, limit, after).hint({ _id: 1 }).toArray(), limit),
+    list: async (limit: number, after?: ObjectId) => toPage(await pageOf(limit, after).hint({ _id: 1 }).toArray(), limit),
 
     /**
      * `words` are normalized search words; each must be a prefix of a word of the song. Read through the search
