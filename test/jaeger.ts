@@ -12,6 +12,8 @@ import { freePort } from './run-script.ts'
 export const jaegerProgram = externalProgram(process.env.SONGS_API_JAEGER ?? 'jaeger',
   'go build github.com/jaegertracing/jaeger/cmd/jaeger@v1.76.0 as .ci/run does, and set SONGS_API_JAEGER to it')
 
+const MAX_TRACES = 10_000
+
 /** A span as Jaeger's query API (`/api/traces`) answers it. */
 export interface JaegerSpan {
   traceID: string
@@ -43,8 +45,7 @@ export function parentOf (span: JaegerSpan): string | undefined {
 
 /**
  * A real Jaeger v2 (in-memory storage) on free loopback ports: OTLP over HTTP in, the query API out, nothing else
- * listening. Stopped when the test ends. `trace(id, done)` polls the query API until the trace satisfies `done`
- * (spans are exported in batches, a little after the request), `traces(service)` answers every stored trace.
+ * listening. Stopped when the test ends. `trace` and `traces` read back what it stored through its query API.
  */
 export async function jaeger (t: Test) {
   const [otlpPort, queryPort, queryGrpcPort] = [await freePort(), await freePort(), await freePort()]
@@ -54,10 +55,10 @@ export async function jaeger (t: Test) {
     service: {
       extensions: ['jaeger_storage', 'jaeger_query'],
       pipelines: { traces: { receivers: ['otlp'], processors: [], exporters: ['jaeger_storage_exporter'] } },
-      telemetry: { metrics: { level: 'none' }, logs: { level: 'warn' } }
+      telemetry: { metrics: { level: 'none' }, traces: { level: 'none' }, logs: { level: 'warn' } }
     },
     extensions: {
-      jaeger_storage: { backends: { memory: { memory: { max_traces: 10000 } } } },
+      jaeger_storage: { backends: { memory: { memory: { max_traces: MAX_TRACES } } } },
       jaeger_query: { storage: { traces: 'memory' }, http: { endpoint: `127.0.0.1:${queryPort}` }, grpc: { endpoint: `127.0.0.1:${queryGrpcPort}` } }
     },
     receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${otlpPort}` } } } },
@@ -88,23 +89,32 @@ export async function jaeger (t: Test) {
     await sleep(100)
   }
 
-  /** Polls until trace `id` is stored and `done` holds for it; gives up after a minute with what it has. */
-  async function trace (id: string, done: (trace: JaegerTrace) => boolean = () => true): Promise<JaegerTrace> {
-    let last: JaegerTrace | undefined
-    for (let attempt = 0; attempt < 600; attempt++) {
-      last = (await get<JaegerTrace[]>(`/api/traces/${id}`))?.[0]
-      if (last && done(last)) return last
+  /** Reads until `done` holds for what was read (spans arrive in batches, a little after the request); a minute at most. */
+  async function until<T> (read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+    let last = await read()
+    for (let attempt = 0; !done(last); attempt++) {
+      if (attempt === 600) throw new Error(`${what} is not in Jaeger: ${JSON.stringify(last)}`)
       await sleep(100)
+      last = await read()
     }
-    throw new Error(`trace ${id} is not complete in Jaeger: ${JSON.stringify(last)}`)
+    return last
+  }
+  // A search answers at most as many traces as the storage keeps (an error otherwise, which fails the test).
+  const stored = async (service: string): Promise<JaegerTrace[]> => {
+    const response = await fetch(`${query}/api/traces?service=${encodeURIComponent(service)}&limit=${MAX_TRACES}&lookback=1h`)
+    const body = await response.json() as { data: JaegerTrace[] | null, errors: unknown[] | null }
+    if (!response.ok || body.errors) throw new Error(`Jaeger's trace search failed: ${JSON.stringify(body)}`)
+    return body.data ?? []
   }
 
   return {
     /** For the server's `OTEL_EXPORTER_OTLP_ENDPOINT`. */
     otlpEndpoint,
-    trace,
-    /** Every trace Jaeger holds for the service, as the query API answers them. */
-    traces: async (service: string) => await get<JaegerTrace[]>(`/api/traces?service=${encodeURIComponent(service)}&limit=100000&lookback=1h`) ?? [],
+    /** Trace `id`, once it is stored and `done` holds for it. */
+    trace: async (id: string, done: (trace: JaegerTrace) => boolean) =>
+      (await until(async () => (await get<JaegerTrace[]>(`/api/traces/${id}`))?.[0], trace => trace !== undefined && done(trace), `trace ${id}`))!,
+    /** Every trace Jaeger holds for the service, once `done` holds for them. */
+    traces: (service: string, done: (traces: JaegerTrace[]) => boolean = () => true) => until(() => stored(service), done, `the traces of ${service}`),
     output: () => output
   }
 }

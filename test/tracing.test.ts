@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import { testDatabase } from './helper.ts'
 import { jaeger, jaegerProgram, parentOf, tagsOf, type JaegerSpan, type JaegerTrace } from './jaeger.ts'
@@ -67,9 +68,14 @@ t.test('a request is traced into a real Jaeger: the server span, its MongoDB, Re
   const base = `http://127.0.0.1:${port}`
   const post = (path: string, body: object, headers: Record<string, string> = {}) =>
     fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
-  /** The trace id the request's log lines carry, checked to be one and the same on every line. */
-  const traceIdOf = (response: Response) => {
-    const lines = logLines(server.output(), response.headers.get('x-request-id')!)
+  /** The trace id the request's log lines carry (once its last line is written), checked to be the same on every line. */
+  const traceIdOf = async (response: Response) => {
+    const requestId = response.headers.get('x-request-id')!
+    for (let attempt = 0; !logLines(server.output(), requestId).some(line => line.msg === 'request completed'); attempt++) {
+      if (attempt === 600) throw new Error(`no "request completed" line for ${requestId}`)
+      await sleep(100)
+    }
+    const lines = logLines(server.output(), requestId)
     const ids = new Set(lines.map(line => line.trace_id))
     t.equal(ids.size, 1, 'every log line of the request carries the same trace_id')
     return { traceId: [...ids][0] as string, lines }
@@ -80,7 +86,7 @@ t.test('a request is traced into a real Jaeger: the server span, its MongoDB, Re
     const songId = songs.items[0]!.id
     const response = await post('/songs/rating', { song_id: songId, rating: 4 })
     t.equal(response.status, 201)
-    const { traceId, lines } = traceIdOf(response)
+    const { traceId, lines } = await traceIdOf(response)
     const trace = await receiver.trace(traceId, hasServerSpan('POST /songs/rating'))
     const root = checkedTree(t, trace)
     t.equal(root.operationName, 'POST /songs/rating', 'the server span is named by method and route template')
@@ -114,12 +120,12 @@ t.test('a request is traced into a real Jaeger: the server span, its MongoDB, Re
     const password = `pw-${randomBytes(12).toString('base64url')}`
     const signUp = await post('/users', { username, password })
     t.equal(signUp.status, 201)
-    const signUpTrace = await receiver.trace(traceIdOf(signUp).traceId, hasServerSpan('POST /users'))
+    const signUpTrace = await receiver.trace((await traceIdOf(signUp)).traceId, hasServerSpan('POST /users'))
     t.ok(signUpTrace.spans.some(span => span.operationName === 'password hash'), 'sign-up: the password hash span')
 
     const signIn = await post('/auth/token', { username, password })
     t.equal(signIn.status, 200)
-    const trace = await receiver.trace(traceIdOf(signIn).traceId, hasServerSpan('POST /auth/token'))
+    const trace = await receiver.trace((await traceIdOf(signIn)).traceId, hasServerSpan('POST /auth/token'))
     const root = checkedTree(t, trace)
     t.equal(root.operationName, 'POST /auth/token')
     const check = trace.spans.find(span => span.operationName === 'password verify')
@@ -139,7 +145,7 @@ t.test('a request is traced into a real Jaeger: the server span, its MongoDB, Re
     const unsampledTrace = randomBytes(16).toString('hex')
     const unsampled = await fetch(`${base}/songs?limit=1`, { headers: { traceparent: `00-${unsampledTrace}-${callerSpan}-00` } })
     t.equal(unsampled.status, 200)
-    t.equal(traceIdOf(unsampled).traceId, unsampledTrace, 'the log line carries the caller\'s trace id')
+    t.equal((await traceIdOf(unsampled)).traceId, unsampledTrace, 'the log line carries the caller\'s trace id')
     const response = await fetch(`${base}/songs?limit=1`, { headers: { traceparent: `00-${callerTrace}-${callerSpan}-01` } })
     t.equal(response.status, 200)
     t.equal(response.headers.get('x-request-id')?.length, 36, 'the request id is still the API\'s own')
@@ -167,7 +173,8 @@ t.test('a request is traced into a real Jaeger: the server span, its MongoDB, Re
     t.equal(response.status, 200)
     slow.child.kill('SIGTERM')
     t.equal(await slow.exited, 0)
-    const traces = await receiver.traces('songs-api-shutdown')
-    t.ok(traces.some(hasServerSpan('GET /songs/avg/difficulty')), 'the request\'s trace is in Jaeger once the process is gone')
+    // Nothing else could send it now: the process is gone.
+    const traces = await receiver.traces('songs-api-shutdown', traces => traces.some(hasServerSpan('GET /songs/avg/difficulty')))
+    t.equal(traces.filter(hasServerSpan('GET /songs/avg/difficulty')).length, 1, 'the request\'s trace is in Jaeger')
   })
 })
