@@ -93,7 +93,7 @@ export async function jaeger (t: Test) {
   async function until<T> (read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
     let last = await read()
     for (let attempt = 0; !done(last); attempt++) {
-      if (attempt === 600) throw new Error(`${what} is not in Jaeger: ${JSON.stringify(last)}`)
+      if (attempt === 600) throw new Error(`${what} is not in Jaeger: ${JSON.stringify(last).slice(0, 2000)}`)
       await sleep(100)
       last = await read()
     }
