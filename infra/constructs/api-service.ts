@@ -59,7 +59,7 @@ export class ApiService extends Construct {
     })
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
-      reason: 'The plain environment holds only non-secret settings (NODE_ENV, HOST, PORT, LOG_LEVEL, the OTEL_* tracing settings, the collectors' configurations); MONGODB_URL, JWT_SECRET and REDIS_URL come from Secrets Manager through `secrets`'
+      reason: 'The plain environment holds only non-secret settings (NODE_ENV, HOST, PORT, LOG_LEVEL, the OTEL_* tracing settings, the collector configurations); MONGODB_URL, JWT_SECRET and REDIS_URL come from Secrets Manager through `secrets`'
     })
     Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
