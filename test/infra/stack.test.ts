@@ -199,7 +199,8 @@ for (const { environment, template } of stacks) {
     const config = JSON.parse(collector.Environment.find((e: any) => e.Name === 'AOT_CONFIG_CONTENT').Value['Fn::Sub'])
     t.same(config.receivers, { otlp: { protocols: { http: { endpoint: `127.0.0.1:${tracing.otlpHttpPort}` } } } }, 'OTLP/HTTP on the loopback only')
     t.same(config.service.pipelines, { traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['awsxray'] } })
-    t.equal(config.exporters.awsxray.region, '${AWS::Region}')
+    // A Fn::Sub placeholder, filled in by CloudFormation.
+    t.equal(config.exporters.awsxray.region, '${AWS::Region}') // eslint-disable-line no-template-curly-in-string
     const environmentOf = (container: any) => Object.fromEntries(container.Environment.map((e: any) => [e.Name, e.Value]))
     t.match(environmentOf(apiContainer(template)), {
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${tracing.otlpHttpPort}`,
