@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
-import { testDatabase } from './helper.ts'
-import { jaeger, jaegerProgram, parentOf, tagsOf, type JaegerSpan, type JaegerTrace } from './jaeger.ts'
-import { redisProgram, redisServer } from './redis-server.ts'
+import { parentOf, tagsOf, type JaegerSpan, type JaegerTrace } from './jaeger.ts'
 import { freePort, runProgram, SERVER_ARGS, startServer } from './run-script.ts'
+import { tracedServer, tracedServerSkip } from './traced-server.ts'
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }
 
@@ -49,23 +48,8 @@ function descendsFrom (trace: JaegerTrace, span: JaegerSpan, ancestor: JaegerSpa
 
 const hasServerSpan = (name: string) => (trace: JaegerTrace) => trace.spans.some(span => span.operationName === name && tagsOf(span)['span.kind'] === 'server')
 
-t.test('a request is traced into a real Jaeger: the server span, its MongoDB, Redis and password spans, the caller\'s trace continued', { skip: jaegerProgram.skip || redisProgram.skip }, async t => {
-  const receiver = await jaeger(t)
-  const redis = await redisServer(t)
-  const { url, db } = await testDatabase(t)
-  const port = await freePort()
-  const server = await startServer({
-    MONGODB_URL: url,
-    REDIS_URL: redis.url,
-    PORT: String(port),
-    LOG_LEVEL: 'info',
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.otlpEndpoint,
-    OTEL_SERVICE_NAME: undefined,
-    // A batch every 100 ms rather than every 5 s: the test reads the spans back soon after each request.
-    OTEL_BSP_SCHEDULE_DELAY: '100'
-  })
-  t.teardown(() => server.child.kill('SIGKILL'))
-  const base = `http://127.0.0.1:${port}`
+t.test('a request is traced into a real Jaeger: the server span, its MongoDB, Redis and password spans, the caller\'s trace continued', { skip: tracedServerSkip }, async t => {
+  const { receiver, database: { url, db }, server, base } = await tracedServer(t, { LOG_LEVEL: 'info', OTEL_SERVICE_NAME: undefined })
   const post = (path: string, body: object, headers: Record<string, string> = {}) =>
     fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
   /** The trace id the request's log lines carry (once its last line is written), checked to be the same on every line. */
