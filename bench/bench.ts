@@ -104,7 +104,8 @@ async function drive (url: string, { method = 'GET', paths, body }: Case, second
 async function withServer<T> (databaseUrl: string, run: (url: string) => Promise<T>): Promise<T> {
   // The limiter and load shedding stay in the stack but never answer (429/503), and the database timeout is long
   // enough for servers that scan (FerretDB): the benchmark measures latency, not how fast requests are refused.
-  const child = spawn(process.execPath, ['bench/server.ts'], {
+  // Started as `npm start` starts the server: with the tracing preload, which does nothing unless OTEL_* asks for traces.
+  const child = spawn(process.execPath, ['--import', './src/tracing.ts', 'bench/server.ts'], {
     env: {
       ...process.env,
       MONGODB_URL: databaseUrl,
