@@ -37,7 +37,7 @@ export interface paths {
         };
         /**
          * Search songs by artist and title
-         * @description Every word of `message` must start a word of the artist or the title ("yousic", "ALABAMA sun", "can't"). Case, accents and punctuation are ignored. Paged like `GET /songs`.
+         * @description Every word of `message` must start a word of the artist or the title ("yousic", "ALABAMA sun", "can't"). Case, accents and punctuation are ignored. Paged like `GET /songs`, except that a page of several words that are each common but rarely together may hold fewer than `limit` songs, even none, with a `next_cursor` to go on: the end is `next_cursor: null`. Every request reads a bounded number of index entries.
          */
         get: operations["searchSongs"];
         put?: never;
@@ -355,10 +355,7 @@ export interface components {
          *     }
          */
         Song: {
-            /**
-             * @description The song's id: a 24-character hexadecimal ObjectId.
-             * @example 6b025787eb866bb1e55122a4
-             */
+            /** @description The song's id: a 24-character hexadecimal ObjectId. */
             id: string;
             artist: string;
             title: string;
@@ -390,19 +387,13 @@ export interface components {
          *     }
          */
         RatingInput: {
-            /**
-             * @description The song's id: a 24-character hexadecimal ObjectId.
-             * @example 6b025787eb866bb1e55122a4
-             */
+            /** @description The song's id: a 24-character hexadecimal ObjectId. */
             song_id: string;
             /** @description Whole stars, 1–5. */
             rating: number;
         };
         RatingSummary: {
-            /**
-             * @description The song's id: a 24-character hexadecimal ObjectId.
-             * @example 6b025787eb866bb1e55122a4
-             */
+            /** @description The song's id: a 24-character hexadecimal ObjectId. */
             song_id: string;
             average: number | null;
             lowest: number | null;
@@ -436,15 +427,9 @@ export interface components {
          *     }
          */
         Credentials: {
-            /**
-             * @description 3–32 characters of `a-z 0-9 _ . -`, starting with a letter or digit. Case does not matter: `Alice` and `alice` are one account, stored as `alice`.
-             * @example alice
-             */
+            /** @description 3–32 characters of `a-z 0-9 _ . -`, starting with a letter or digit. Case does not matter: `Alice` and `alice` are one account, stored as `alice`. */
             username: string;
-            /**
-             * @description 12–128 characters (Unicode characters, not bytes); any characters.
-             * @example correct horse battery staple
-             */
+            /** @description 12–128 characters (Unicode characters, not bytes); any characters. */
             password: string;
         };
         /**
@@ -541,10 +526,7 @@ export interface components {
          *     }
          */
         UserRating: {
-            /**
-             * @description The song's id: a 24-character hexadecimal ObjectId.
-             * @example 6b025787eb866bb1e55122a4
-             */
+            /** @description The song's id: a 24-character hexadecimal ObjectId. */
             song_id: string;
             /** @description Whole stars, 1–5. */
             rating: number;

@@ -1,6 +1,7 @@
 import { MongoBulkWriteError, type Collection, type Db, type Filter, type ObjectId, type OptionalUnlessRequiredId, type UpdateFilter } from 'mongodb'
 import { isDuplicateKey } from './engine-errors.ts'
 import { retryingTransient } from './retry-transient.ts'
+import type { Stars } from '../lib/stars.ts'
 
 /** A bulk write error whose every failure is a duplicate key (those entries were there already); anything else is rethrown. */
 export function duplicatesOnly (error: unknown): MongoBulkWriteError {
@@ -44,11 +45,6 @@ export async function insertSkippingDuplicates<T extends { _id: unknown }> (coll
     return new Set([duplicatesOnly(error).writeErrors].flat().map(e => e.index))
   }
 }
-
-/** Whole stars, 1 to 5: the keys of a summary's distribution. */
-export const STARS = [1, 2, 3, 4, 5] as const
-
-export type Stars = typeof STARS[number]
 
 /** How many ratings gave each number of stars: `{"1": n, …, "5": n}`. */
 export type Distribution = Record<`${Stars}`, number>
@@ -145,6 +141,15 @@ export interface SongDocument {
   search_prefixes: string[]
 }
 
+/**
+ * One per (search prefix, song): `_id` is `"<prefix> <song id in hex>"` (src/db/search-terms.ts), so one prefix's
+ * songs are one `_id` range in song order. Written before the song, removed after it: a term whose song is gone or
+ * renamed is a harmless leftover that reads filter out.
+ */
+export interface SearchTermDocument {
+  _id: string
+}
+
 /** Anonymous ratings, append-only: with user ratings, the source of truth the summaries are reconciled from. */
 export interface RatingDocument {
   _id: ObjectId
@@ -220,6 +225,7 @@ export interface RefreshTokenDocument {
 
 export interface Collections {
   songs: Collection<SongDocument>
+  searchTerms: Collection<SearchTermDocument>
   ratings: Collection<RatingDocument>
   ratingSummaries: Collection<RatingSummaryDocument>
   levelStats: Collection<LevelStatsDocument>
@@ -234,6 +240,7 @@ export interface Collections {
 export function collections (db: Db): Collections {
   return {
     songs: db.collection<SongDocument>('songs'),
+    searchTerms: db.collection<SearchTermDocument>('search_terms'),
     ratings: db.collection<RatingDocument>('ratings'),
     ratingSummaries: db.collection<RatingSummaryDocument>('rating_summaries'),
     levelStats: db.collection<LevelStatsDocument>('level_stats'),
@@ -255,8 +262,6 @@ export async function ensureIndexes ({ songs, ratings, ratingSummaries, userRati
   const indexes: Array<() => Promise<string>> = [
     // The natural key: seeding twice, or from several servers at once, cannot duplicate a song.
     () => songs.createIndex({ artist: 1, title: 1 }, { unique: true, name: 'artist_title_unique' }),
-    // Equality on one prefix, then `_id` order: a search page is a bounded index range scan.
-    () => songs.createIndex({ search_prefixes: 1, _id: 1 }, { name: 'search_prefixes_id' }),
     () => ratings.createIndex({ song_id: 1 }, { name: 'song_id' }),
     // Summaries with journaled changes left behind, oldest first, for the recovery pass.
     () => ratingSummaries.createIndex({ 'pending.at': 1 }, { name: 'pending_at' }),

@@ -4,6 +4,7 @@ import { loadConfig } from '../config.ts'
 import { collections, ensureIndexes } from '../db/collections.ts'
 import { exitOnDatabaseFailure } from '../db/start-failure.ts'
 import { importSongs } from '../db/import-songs.ts'
+import { buildSearchTerms } from '../db/search-terms.ts'
 import { readSongFile } from '../db/song-file.ts'
 
 const config = loadConfig()
@@ -13,6 +14,7 @@ const client = new MongoClient(config.mongodbUrl, { serverSelectionTimeoutMS: 50
 try {
   const all = collections(client.db(config.databaseName))
   await ensureIndexes(all)
+  await buildSearchTerms(all)
   const inserted = await importSongs(all, songs)
   console.log(`${file}: ${songs.length} songs read, ${inserted} new, ${songs.length - inserted} already in ${config.databaseName}`)
 } catch (error) {
