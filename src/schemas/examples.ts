@@ -65,10 +65,12 @@ export const userRatingPageExample = {
 
 export const credentialsExample = { username: 'alice', password: 'correct horse battery staple' }
 
+export const passwordChangeExample = { current_password: credentialsExample.password, new_password: 'staple battery horse correct' }
+
 export const userExample = { id: '6b0257a1eb866bb1e55122b0', username: 'alice', roles: ['user' as const], created_at: '2026-11-22T09:00:00.000Z', disabled: false }
 
 export const tokenPairExample = {
-  access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI2YjAyNTdhMWViODY2YmIxZTU1MTIyYjAiLCJyb2xlcyI6WyJ1c2VyIl0sImlhdCI6MTc5NTg1NjQwMCwiZXhwIjoxNzk1ODU3MzAwfQ.NC7oVkng4ajP-VUTP0uxN_WBclwDz_ecQmE83_Wy7O4',
+  access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjZmOTQ3NDYwMDFmYWFmZmQifQ.eyJzdWIiOiI2YjAyNTdhMWViODY2YmIxZTU1MTIyYjAiLCJzZXNzaW9uX3ZlcnNpb24iOjAsImlhdCI6MTc5NTg1NjQwMCwiZXhwIjoxNzk1ODU3MzAwfQ.7FKpRAO_bvBIPSsp6XunQs8hDlKuTT_p0gOvNxuKr7c',
   token_type: 'Bearer' as const,
   expires_in: 900,
   refresh_token: 'q1j2ercBBWtPwHp3J7PAMd9gl53zkX53cibyFFhEFdQ'

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { credentialsExample, userExample } from './examples.ts'
+import { credentialsExample, passwordChangeExample, userExample } from './examples.ts'
 
 export const USERNAME_MIN = 3
 export const USERNAME_MAX = 32
@@ -28,6 +28,12 @@ export const Credentials = Type.Object({
   username: Username,
   password: Password
 }, { $id: 'Credentials', additionalProperties: false, examples: [credentialsExample] })
+
+export const PasswordChange = Type.Object({
+  // Checked, not held to today's rules: any password the account could have.
+  current_password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX, description: 'The password the account has now.', examples: [passwordChangeExample.current_password] }),
+  new_password: Password
+}, { $id: 'PasswordChange', additionalProperties: false, examples: [passwordChangeExample] })
 
 export const Role = Type.Union([Type.Literal('user'), Type.Literal('admin')], { description: '`admin` may change the catalog.' })
 

@@ -65,19 +65,34 @@ function exampleCall ({ method, path, operation }: Operation, real: Record<strin
   return { method, url: query.size ? `${url}?${query}` : url, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }
 }
 
-/** A real song, and the tokens of an admin (made without a request, so that no rate limit is used up). */
-async function realValues (app: Awaited<ReturnType<typeof buildApp>>, base: string): Promise<Record<string, string>> {
+type App = Awaited<ReturnType<typeof buildApp>>
+
+/** A bearer header for the user's current session, made without a request. */
+async function authorizationOf (app: App, userId: ObjectId): Promise<string> {
+  return `Bearer ${app.jwt.sign({ sub: userId.toHexString(), session_version: (await app.usersRepository.access(userId))!.sessionVersion })}`
+}
+
+const CONTRACT_ADMIN_PASSWORD = 'contract-admin-password'
+
+/** A real song, and the password and tokens of an admin (made without a request, so that no rate limit is used up). */
+async function realValues (app: App, base: string): Promise<Record<string, string>> {
   const page = await (await fetch(`${base}/songs`)).json() as { items: { id: string }[] }
-  const { user } = (await app.usersRepository.makeAdmin('contract-admin', 'contract-admin-password'))!
+  const { user } = (await app.usersRepository.makeAdmin('contract-admin', CONTRACT_ADMIN_PASSWORD))!
+  const userId = ObjectId.createFromHexString(user.id)
   return {
     song_id: page.items[0]!.id,
-    refresh_token: await app.refreshTokensRepository.issue(ObjectId.createFromHexString(user.id)),
-    authorization: `Bearer ${app.jwt.sign({ sub: user.id, roles: user.roles })}`
+    current_password: CONTRACT_ADMIN_PASSWORD,
+    refresh_token: await app.refreshTokensRepository.issue(userId, 0),
+    authorization: await authorizationOf(app, userId)
   }
 }
 
-// Deletions last, the caller's rating before the song: each example request finds what it is about.
-const inOrder = [...operations.filter(o => o.method !== 'DELETE'), ...operations.filter(o => o.method === 'DELETE').reverse()]
+// Deletions last, the caller's rating before the song: each example request finds what it is about. After them the
+// operations that end the caller's sessions, each sent with a token of the session then current.
+const ENDS_SESSIONS = new Set(['changePassword', 'signOutEverywhere'])
+const endsSessions = (o: Operation) => ENDS_SESSIONS.has(o.operation.operationId!)
+const rest = operations.filter(o => !endsSessions(o))
+const inOrder = [...rest.filter(o => o.method !== 'DELETE'), ...rest.filter(o => o.method === 'DELETE').reverse(), ...operations.filter(endsSessions)]
 
 t.test('every operation answers its documented example request with a documented success', async t => {
   const app = await buildTestApp(t)
@@ -85,7 +100,9 @@ t.test('every operation answers its documented example request with a documented
   const real = await realValues(app, base)
   // The admin has rated the song, so the operations on the caller's rating find one.
   await rateSong(app, real.song_id!, 4, { authorization: real.authorization! })
+  const admin = (await app.database.collections.users.findOne({ username: 'contract-admin' }))!
   for (const operation of inOrder) {
+    real.authorization = await authorizationOf(app, admin._id)
     const { status } = await check(t, base, exampleCall(operation, real))
     t.ok(status >= 200 && status < 300, `${operation.operation.operationId} answered ${status}`)
   }
