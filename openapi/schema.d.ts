@@ -2535,7 +2535,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `current_password` is wrong (`INVALID_CREDENTIALS`), or the bearer token is not valid (`UNAUTHORIZED`, with `WWW-Authenticate`). */
+            /** @description The bearer token is not valid (`UNAUTHORIZED`, with `WWW-Authenticate`), or `current_password` is wrong (`INVALID_CREDENTIALS`, counted as a failed sign-in). */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -2545,11 +2545,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:songs-api:problem:invalid-credentials",
+                     *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The username or password is wrong.",
-                     *       "code": "INVALID_CREDENTIALS"
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
+                     *       "code": "UNAUTHORIZED"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

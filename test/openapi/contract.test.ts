@@ -120,8 +120,10 @@ t.test('the documented examples are what the seeded catalog answers', async t =>
 t.test('errors of every route are the documented problems', async t => {
   const app = await buildTestApp(t)
   const base = await listen(app)
-  const { song_id: songId } = await realValues(app, base)
+  const { song_id: songId, authorization } = await realValues(app, base)
   const json = { 'content-type': 'application/json' }
+  await app.usersRepository.create('contract-disabled', CONTRACT_ADMIN_PASSWORD)
+  await app.database.collections.users.updateOne({ username: 'contract-disabled' }, { $set: { disabled: true } })
   const calls: [Call, number, string][] = [
     [{ method: 'GET', url: '/songs?limit=0' }, 400, 'VALIDATION_FAILED'],
     [{ method: 'GET', url: '/songs?cursor=nope' }, 400, 'VALIDATION_FAILED'],
@@ -145,6 +147,9 @@ t.test('errors of every route are the documented problems', async t => {
     [{ method: 'POST', url: '/auth/refresh', headers: json, body: JSON.stringify({ refresh_token: 'A'.repeat(43) }) }, 401, 'INVALID_REFRESH_TOKEN'],
     [{ method: 'POST', url: '/auth/refresh', headers: json, body: JSON.stringify({}) }, 400, 'VALIDATION_FAILED'],
     [{ method: 'POST', url: '/auth/logout', headers: json, body: '{"refresh_token":' }, 400, 'MALFORMED_JSON'],
+    [{ method: 'POST', url: '/auth/token', headers: json, body: JSON.stringify({ username: 'contract-disabled', password: CONTRACT_ADMIN_PASSWORD }) }, 403, 'ACCOUNT_DISABLED'],
+    [{ method: 'PUT', url: '/users/me/password', headers: { ...json, authorization: authorization! }, body: JSON.stringify({ current_password: 'not the password', new_password: 'long enough password' }) }, 401, 'INVALID_CREDENTIALS'],
+    [{ method: 'POST', url: '/auth/logout-all' }, 401, 'UNAUTHORIZED'],
     [{ method: 'GET', url: '/users/me' }, 401, 'UNAUTHORIZED'],
     [{ method: 'GET', url: '/users/me', headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' } }, 401, 'UNAUTHORIZED']
   ]

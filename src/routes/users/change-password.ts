@@ -21,8 +21,8 @@ const changePassword: FastifyPluginAsyncTypebox = async function (fastify) {
       security: TOKEN_REQUIRED,
       body: ref(PasswordChange),
       response: tokenPairResponses('The password is changed; these tokens are the only ones that work.',
-        { field: 'body.new_password', message: 'must NOT have fewer than 12 characters' }, invalidCredentials(),
-        '`current_password` is wrong (`INVALID_CREDENTIALS`), or the bearer token is not valid (`UNAUTHORIZED`, with `WWW-Authenticate`).')
+        { field: 'body.new_password', message: 'must NOT have fewer than 12 characters' }, unauthorized(true),
+        'The bearer token is not valid (`UNAUTHORIZED`, with `WWW-Authenticate`), or `current_password` is wrong (`INVALID_CREDENTIALS`, counted as a failed sign-in).')
     }
   }, async function (request, reply) {
     const userId = signedInUserId(request)
