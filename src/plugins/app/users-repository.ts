@@ -92,7 +92,7 @@ export function usersRepository ({ users }: Collections, passwords: PasswordMana
       const updated = await users.findOneAndUpdate(
         { _id: id, password_hash: user.password_hash },
         { $set: { password_hash: await passwords.hash(newPassword) }, ...endingSessions },
-        // No projection: FerretDB 1 does not implement one on findAndModify. The hash stays in here.
+        // No projection: FerretDB 1 does not implement one on findAndModify. Only the version leaves this function.
         { returnDocument: 'after', maxTimeMS }
       )
       // Present once `$inc` has run.
