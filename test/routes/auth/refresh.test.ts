@@ -112,3 +112,12 @@ t.test('after the session version is raised, refresh tokens from before are refu
   t.match(claimsOf(json(refreshed).access_token), { sub: user.id, session_version: 1 })
   t.equal((await app.inject({ url: '/users/me', headers: bearer(json(refreshed).access_token) })).statusCode, 200)
 })
+
+t.test('a refresh token stored before tokens recorded a session version still refreshes, as version 0', async t => {
+  const app = await buildTestApp(t)
+  const user = await signUp(app)
+  await app.database.collections.refreshTokens.updateMany({ user_id: new ObjectId(user.id) }, { $unset: { session_version: '' } })
+  const answer = await refresh(app, user.refreshToken)
+  t.equal(answer.statusCode, 200)
+  t.match(claimsOf(json(answer).access_token), { sub: user.id, session_version: 0 })
+})
