@@ -1,5 +1,5 @@
 import { createHmac, generateKeyPairSync, createSign } from 'node:crypto'
-import { ObjectId } from 'mongodb'
+import { ObjectId, type CommandStartedEvent } from 'mongodb'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../../src/app.ts'
 import { loadConfig } from '../../../src/config.ts'
@@ -164,6 +164,18 @@ t.test('roles are the user\'s, read at every request: a role change applies to t
   t.equal((await probe(app, 'admin', `Bearer ${user.accessToken}`)).statusCode, 403, 'demoted: no longer admin at once')
   const signedWithRoles = app.jwt.sign({ sub: user.id, session_version: 0, roles: ['user', 'admin'] } as never)
   t.equal((await probe(app, 'admin', `Bearer ${signedWithRoles}`)).statusCode, 403, 'a roles claim, even signed, is not looked at')
+})
+
+t.test('an authenticated request costs one read: the user by _id, projected to roles, disabled and session_version', async t => {
+  const app = await appWithProbes(t)
+  const user = await signUp(app)
+  const sent: CommandStartedEvent[] = []
+  const listener = (event: CommandStartedEvent) => { if (event.databaseName === app.database.db.databaseName) sent.push(event) }
+  app.mongo.client.on('commandStarted', listener)
+  t.teardown(() => app.mongo.client.off('commandStarted', listener))
+  t.equal((await probe(app, 'admin', `Bearer ${user.accessToken}`)).statusCode, 403)
+  t.same(sent.map(event => [event.commandName, event.command.find, event.command.filter, event.command.projection]),
+    [['find', 'users', { _id: new ObjectId(user.id) }, { _id: 0, roles: 1, disabled: 1, session_version: 1 }]])
 })
 
 t.test('isAdmin: 403 FORBIDDEN for a user token, through for an admin token', async t => {
