@@ -204,6 +204,13 @@ export interface UserDocument {
   password_hash: string
   roles: string[]
   created_at: Date
+  /** Set by an admin: the account cannot sign in and its tokens are refused. Absent = false. */
+  disabled?: boolean
+  /**
+   * Raised by one (`$inc`) to end every session of the user at once: access tokens carry the version they were
+   * issued under (claim `ver`) and refresh tokens record it, and a token of another version is refused. Absent = 0.
+   */
+  session_version?: number
 }
 
 /**
@@ -212,12 +219,15 @@ export interface UserDocument {
  * unique `{family, generation}` index lets happen once. `rotated_at` marks a token already exchanged: presenting it
  * again is reuse. `revoked_at` marks a revoked one (sign-out, reuse); it stays, so that its generation stays taken,
  * until the TTL index on `created_at` removes it.
+ * Ending all of a user's sessions needs no write here: every token records the session version it belongs to.
  */
 export interface RefreshTokenDocument {
   _id: string
   user_id: ObjectId
   family: ObjectId
   generation: number
+  /** The user's `session_version` at sign-in, kept by every rotation: a refresh is refused once the user's differs. Absent = 0. */
+  session_version?: number
   created_at: Date
   rotated_at?: Date
   revoked_at?: Date

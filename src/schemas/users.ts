@@ -26,13 +26,20 @@ export const Credentials = Type.Object({
   password: Password
 }, { $id: 'Credentials', additionalProperties: false })
 
+export const PasswordChange = Type.Object({
+  // Checked, not held to today's rules: any password the account could have.
+  current_password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX, description: 'The password the account has now.' }),
+  new_password: Password
+}, { $id: 'PasswordChange', additionalProperties: false })
+
 export const Role = Type.Union([Type.Literal('user'), Type.Literal('admin')], { description: '`admin` may change the catalog.' })
 
 export const User = Type.Object({
   id: Type.String({ pattern: '^[0-9a-f]{24}$', description: 'The user\'s id: a 24-character hexadecimal ObjectId.' }),
   username: Type.String({ description: 'Lower-case.' }),
   roles: Type.Array(Role),
-  created_at: Type.String({ format: 'date-time' })
+  created_at: Type.String({ format: 'date-time' }),
+  disabled: Type.Boolean({ description: 'A disabled account cannot sign in, and its tokens are refused.' })
 }, { $id: 'User', additionalProperties: false })
 
 /** Why `username` and `password` cannot make an account, for callers outside HTTP validation (the CLI); undefined when they can. */
