@@ -12,7 +12,8 @@ const SLOW_MACHINE = { MONGODB_TIMEOUT_MS: '10000' }
 
 /**
  * Cuts the database away the moment it has answered the app's `command` on `collection` (so the app's next command
- * fails, as in an outage between two writes), and lets it back once a command has failed.
+ * fails, as in an outage between two writes), and lets it back once a command has failed: the app must have
+ * nothing else in flight (flush the batched clears first).
  */
 function cutAfter ({ app, proxy }: Setup, command: string, collection: string): Promise<void> {
   const client = app.mongo.client
@@ -59,6 +60,7 @@ t.test('anonymous, cut between the summary and the rating: its keyed retry store
   const app = asTestApp(setup)
   const songId = await firstSongId(app)
   t.equal((await rateSong(app, songId, 3)).statusCode, 201)
+  await setup.app.ratingsRepository.flush()
   const outage = cutAfter(setup, 'findAndModify', 'rating_summaries')
   const first = await rateSong(app, songId, 5, { 'idempotency-key': 'cut-before-insert' })
   await outage
@@ -107,6 +109,7 @@ t.test('a user\'s rating, cut between the summary and the rating: recovery takes
   const songId = await firstSongId(app)
   const alice = await signUp(app)
   t.equal((await rateSong(app, songId, 1, alice.authorization)).statusCode, 201)
+  await setup.app.ratingsRepository.flush()
   const outage = cutAfter(setup, 'findAndModify', 'rating_summaries')
   t.equal((await rateSong(app, songId, 5, alice.authorization)).statusCode, 503)
   await outage
