@@ -55,12 +55,18 @@ async function assertCountedOnce (t: Test, setup: Setup, songId: string, expecte
 
 const asTestApp = (setup: Setup) => setup.app as unknown as TestApp
 
-t.test('anonymous, cut between the summary and the rating: its keyed retry stores it once and counts it once', async t => {
+/** The app behind a proxy, and a song with one anonymous rating of 3 whose clear is done: nothing in flight. */
+async function ratedSong (t: Test) {
   const setup = await buildAppBehindProxy(t, SLOW_MACHINE)
   const app = asTestApp(setup)
   const songId = await firstSongId(app)
   t.equal((await rateSong(app, songId, 3)).statusCode, 201)
   await setup.app.ratingsRepository.flush()
+  return { setup, app, songId }
+}
+
+t.test('anonymous, cut between the summary and the rating: its keyed retry stores it once and counts it once', async t => {
+  const { setup, app, songId } = await ratedSong(t)
   const outage = cutAfter(setup, 'findAndModify', 'rating_summaries')
   const first = await rateSong(app, songId, 5, { 'idempotency-key': 'cut-before-insert' })
   await outage
@@ -88,11 +94,7 @@ t.test('anonymous, cut between the rating and its answer: the keyed retry does n
 })
 
 t.test('anonymous without a key, cut between the summary and the rating: recovery stores the counted rating', async t => {
-  const setup = await buildAppBehindProxy(t, SLOW_MACHINE)
-  const app = asTestApp(setup)
-  const songId = await firstSongId(app)
-  t.equal((await rateSong(app, songId, 3)).statusCode, 201)
-  await setup.app.ratingsRepository.flush()
+  const { setup, app, songId } = await ratedSong(t)
   const outage = cutAfter(setup, 'findAndModify', 'rating_summaries')
   t.equal((await rateSong(app, songId, 2)).statusCode, 503)
   await outage
@@ -121,11 +123,8 @@ t.test('a user\'s rating, cut between the summary and the rating: recovery takes
 })
 
 t.test('a user\'s rating removed, cut before its entry is cleared: recovery clears it and it stays out of the summary', async t => {
-  const setup = await buildAppBehindProxy(t, SLOW_MACHINE)
-  const app = asTestApp(setup)
-  const songId = await firstSongId(app)
+  const { setup, app, songId } = await ratedSong(t)
   const alice = await signUp(app)
-  t.equal((await rateSong(app, songId, 3)).statusCode, 201)
   t.equal((await rateSong(app, songId, 2, alice.authorization)).statusCode, 201)
   await setup.app.ratingsRepository.flush()
   const outage = cutAfter(setup, 'delete', 'user_ratings')
