@@ -1,5 +1,5 @@
 import type { Collections } from '../src/db/collections.ts'
-import { ensureIndexes } from '../src/db/collections.ts'
+import { ensureIndexes } from '../src/db/indexes.ts'
 import { insertSongs } from '../src/db/import-songs.ts'
 import { insertRatings } from '../src/db/insert-ratings.ts'
 import { buildSearchTerms } from '../src/db/search-terms.ts'

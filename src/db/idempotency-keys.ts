@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ObjectId, type Collection } from 'mongodb'
-import { insertUnlessDuplicate, type IdempotencyKeyDocument } from './collections.ts'
+import type { IdempotencyKeyDocument } from './documents.ts'
+import { insertUnlessDuplicate } from './unique-writes.ts'
 import { idempotencyKeyBusy, idempotencyKeyReused } from '../lib/problems/idempotency.ts'
 
 type Keys = Collection<IdempotencyKeyDocument>

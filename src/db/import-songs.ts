@@ -1,5 +1,7 @@
 import { ObjectId, type AnyBulkWriteOperation } from 'mongodb'
-import { duplicatesOnly, insertSkippingDuplicates, type Collections, type SongDocument } from './collections.ts'
+import type { Collections } from './collections.ts'
+import type { SongDocument } from './documents.ts'
+import { duplicatesOnly, insertSkippingDuplicates } from './unique-writes.ts'
 import { applyLevelStatsChange } from './level-stats.ts'
 import { addTerms, removeTerms } from './search-terms.ts'
 import { songDocument } from './song-document.ts'

@@ -1,5 +1,8 @@
 import type { AnyBulkWriteOperation } from 'mongodb'
-import { foldIntoSummary, insertSkippingDuplicates, withRatings, type Collections, type RatingDocument, type RatingSummaryDocument } from './collections.ts'
+import type { Collections } from './collections.ts'
+import type { RatingDocument, RatingSummaryDocument } from './documents.ts'
+import { foldIntoSummary, withRatings } from './rating-summary.ts'
+import { insertSkippingDuplicates } from './unique-writes.ts'
 
 /**
  * Bulk-loads ratings, then folds those inserted into their songs' summaries. A summary that does not exist

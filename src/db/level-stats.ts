@@ -1,5 +1,6 @@
 import type { Collection } from 'mongodb'
-import { incrementCreating, type LevelStatsDocument, type SongDocument } from './collections.ts'
+import type { LevelStatsDocument, SongDocument } from './documents.ts'
+import { incrementCreating } from './unique-writes.ts'
 
 type Levelled = Pick<SongDocument, 'level' | 'difficulty'>
 

@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ObjectId, type Filter } from 'mongodb'
-import { foldIntoSummary, insertUnlessDuplicate, ratingChange, type Collections, type PendingAnonymousRating, type PendingChange, type PendingUserRating, type RatingChange, type RatingSummaryDocument } from './collections.ts'
+import type { Collections } from './collections.ts'
+import type { PendingAnonymousRating, PendingChange, PendingUserRating, RatingSummaryDocument } from './documents.ts'
+import { foldIntoSummary, ratingChange, type RatingChange } from './rating-summary.ts'
+import { insertUnlessDuplicate } from './unique-writes.ts'
 
 /**
  * A rating is counted in its song's summary exactly once, whatever fails in between, without a transaction. The

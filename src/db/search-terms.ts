@@ -1,5 +1,7 @@
 import { ObjectId } from 'mongodb'
-import { insertSkippingDuplicates, insertUnlessDuplicate, type Collections, type SearchTermDocument, type SongDocument } from './collections.ts'
+import type { Collections } from './collections.ts'
+import type { SearchTermDocument, SongDocument } from './documents.ts'
+import { insertSkippingDuplicates, insertUnlessDuplicate } from './unique-writes.ts'
 
 /*
  * Search terms: one document per (search prefix, song), `_id` = `"<prefix> <song id in hex>"`. Search words hold

@@ -1,7 +1,8 @@
 // npm run seed [-- FILE]: loads songs (JSON Lines or a JSON array) into the catalog; running it again adds nothing.
 import { MongoClient } from 'mongodb'
 import { loadConfig } from '../config.ts'
-import { collections, ensureIndexes } from '../db/collections.ts'
+import { collections } from '../db/collections.ts'
+import { ensureIndexes } from '../db/indexes.ts'
 import { exitOnDatabaseFailure } from '../db/start-failure.ts'
 import { importSongs } from '../db/import-songs.ts'
 import { buildSearchTerms } from '../db/search-terms.ts'

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
-import { ensureIndexes } from '../../src/db/collections.ts'
+import { ensureIndexes } from '../../src/db/indexes.ts'
 import { importSongs } from '../../src/db/import-songs.ts'
 import { isFerretDB, seedSongs, testDatabase } from '../helper.ts'
 

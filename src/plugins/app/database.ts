@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
-import { collections, ensureIndexes, type Collections } from '../../db/collections.ts'
+import { collections, type Collections } from '../../db/collections.ts'
+import { ensureIndexes } from '../../db/indexes.ts'
 import { expireDocuments } from '../../db/expiring-documents.ts'
 import { importSongs } from '../../db/import-songs.ts'
 import { buildSearchTerms } from '../../db/search-terms.ts'

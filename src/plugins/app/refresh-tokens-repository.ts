@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
 import fp from 'fastify-plugin'
 import { ObjectId } from 'mongodb'
-import { insertUnlessDuplicate, type Collections, type RefreshTokenDocument } from '../../db/collections.ts'
+import type { Collections } from '../../db/collections.ts'
+import type { RefreshTokenDocument } from '../../db/documents.ts'
+import { insertUnlessDuplicate } from '../../db/unique-writes.ts'
 
 export type RefreshTokensRepository = ReturnType<typeof refreshTokensRepository>
 

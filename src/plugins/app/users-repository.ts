@@ -1,7 +1,9 @@
 import fp from 'fastify-plugin'
 import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
-import { insertUnlessDuplicate, type Collections, type UserDocument } from '../../db/collections.ts'
+import type { Collections } from '../../db/collections.ts'
+import type { UserDocument } from '../../db/documents.ts'
+import { insertUnlessDuplicate } from '../../db/unique-writes.ts'
 import type { User } from '../../schemas/users.ts'
 import type { PasswordManager } from './password-manager.ts'
 

@@ -1,6 +1,7 @@
 import { MongoClient, ObjectId, type CommandStartedEvent, type Document } from 'mongodb'
 import t from 'tap'
-import { collections as collectionsOf, ensureIndexes } from '../../../src/db/collections.ts'
+import { collections as collectionsOf } from '../../../src/db/collections.ts'
+import { ensureIndexes } from '../../../src/db/indexes.ts'
 import { engineOf } from '../../../src/db/engine.ts'
 import { passwordManager } from '../../../src/plugins/app/password-manager.ts'
 import { refreshTokensRepository } from '../../../src/plugins/app/refresh-tokens-repository.ts'
@@ -10,7 +11,7 @@ import { planOf } from '../../query-plan.ts'
 
 // The accounts repositories' own calls, as the driver sent them: bounded reads in one batch, on indexed fields only.
 const QUERIES = ['find', 'findAndModify', 'update', 'delete']
-// What the indexes of src/db/collections.ts cover.
+// What the indexes of src/db/indexes.ts cover.
 const INDEXED = { users: [['_id'], ['username']], refresh_tokens: [['_id'], ['user_id']] } as Record<string, string[][]>
 
 t.test('every accounts query is a point read or write on an index, and every find reads one batch of one document', async t => {

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { MongoClient } from 'mongodb'
-import { collections, ensureIndexes } from '../../src/db/collections.ts'
+import { collections } from '../../src/db/collections.ts'
+import { ensureIndexes } from '../../src/db/indexes.ts'
 import { testDatabase } from '../helper.ts'
 
 t.test('ensureIndexes creates the indexes one after another, never two at once, and again changes nothing', async t => {
