@@ -65,6 +65,8 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     clientErrorHandler: clientError(routes),
     ...options
   }).withTypeProvider<TypeBoxTypeProvider>()
+  // Every route, from the first (GET /metrics) on.
+  fastify.addHook('onRoute', route => routes.add([route.method].flat(), route.url))
 
   // JSON only: any other body type is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain')

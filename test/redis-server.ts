@@ -1,23 +1,25 @@
-import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Test } from 'tap'
 import { externalProgram } from './external-program.ts'
 import { freePort } from './run-script.ts'
+import { spawnTied } from './tied-process.ts'
 
 /** Debian's redis-server: a test that needs it passes `{ skip: redisProgram.skip }`. */
 export const redisProgram = externalProgram('redis-server', 'apt-get install redis-server')
 
 /**
  * A real `redis-server` (Debian's redis-server package) on a free loopback port, without persistence, stopped
- * when the test ends. `stop()` and `start()` let a test take it away and bring it back on the same port.
+ * when the test ends, and with the test process however that ends (test/tied-process.ts). `stop()` and `start()`
+ * let a test take it away and bring it back on the same port.
  */
 export async function redisServer (t: Test) {
   const port = await freePort()
-  let server: ReturnType<typeof spawn> | undefined
+  let server: ChildProcess | undefined
   const start = async () => {
-    server = spawn(redisProgram.path!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+    server = spawnTied(redisProgram.path!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
     server.on('error', error => { throw new Error(`redis-server could not start: ${error.message}`) })
     for (let attempt = 0; attempt < 100; attempt++) {
       const up = await new Promise<boolean>(resolve => {

@@ -1,6 +1,7 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
+import { spawnTied } from './tied-process.ts'
 
 const ROOT = new URL('..', import.meta.url).pathname
 
@@ -18,14 +19,36 @@ export interface RunOptions {
 
 /**
  * Runs a program to its end, by default in the project's directory; its exit code (1 when it could not start, was
- * killed or timed out) and its output. The defaults leave room for `cdk synth` and cfn-lint on a loaded machine.
+ * killed, timed out or wrote more than `maxBuffer` to one stream) and its output. The defaults leave room for
+ * `cdk synth` and cfn-lint on a loaded machine. On a timeout the program and whatever it started are killed, and
+ * none of them outlives this process (test/tied-process.ts).
  */
 export function runProgram (file: string, args: string[], { cwd = ROOT, env = {}, input = '', timeout = 180_000, maxBuffer = 16 * 1024 * 1024 }: RunOptions = {}): Promise<Run> {
   return new Promise(resolve => {
-    const child = execFile(file, args, { cwd, env: { ...process.env, ...env }, timeout, maxBuffer }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })
+    const child = spawnTied(file, args, { cwd, env: { ...process.env, ...env } })
+    const output = { stdout: '', stderr: '' }
+    let failed = false
+    const kill = () => {
+      failed = true
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL')
+    }
+    const timer = setTimeout(kill, timeout)
+    for (const stream of ['stdout', 'stderr'] as const) {
+      child[stream]!.setEncoding('utf8').on('data', (chunk: string) => {
+        output[stream] += chunk
+        if (output[stream].length > maxBuffer) kill()
+      })
+    }
+    child.on('error', error => {
+      clearTimeout(timer)
+      resolve({ code: 1, stdout: '', stderr: error.message })
     })
-    child.stdin!.end(input)
+    child.on('close', code => {
+      clearTimeout(timer)
+      resolve({ code: failed ? 1 : code ?? 1, ...output })
+    })
+    // A program that exits without reading its input must not fail the test with EPIPE.
+    child.stdin!.on('error', () => {}).end(input)
   })
 }
 
@@ -38,13 +61,14 @@ export function runScript (script: string, args: string[], env: Record<string, s
 export const SERVER_ARGS = ['--import', './src/tracing.ts', 'src/server.ts']
 
 /**
- * Starts `src/server.ts` as `npm start` does; resolves once it listens (or exits), with its output so far. Load shedding and the
+ * Starts `src/server.ts` as `npm start` does, never outliving this process (test/tied-process.ts); resolves once it
+ * listens (or exits), with its output so far. Load shedding and the
  * database timeout are relaxed unless the test sets them: a busy test machine must not turn into 503s in tests
  * about something else. A variable given as `undefined` is removed from the server's environment.
  */
 export async function startServer (env: Record<string, string | undefined>): Promise<{ child: ChildProcess, output: () => string, exited: Promise<number | null> }> {
   const relaxed = { MAX_EVENT_LOOP_DELAY_MS: '60000', MONGODB_TIMEOUT_MS: '10000' }
-  const child = spawn(process.execPath, SERVER_ARGS, { cwd: ROOT, env: { ...process.env, ...relaxed, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawnTied(process.execPath, SERVER_ARGS, { cwd: ROOT, env: { ...process.env, ...relaxed, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const exited = once(child, 'exit').then(([code]) => code as number | null)
   const listening = new Promise<void>(resolve => {

@@ -1,6 +1,12 @@
+import { once } from 'node:events'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { mongoServerUrl } from './helper.ts'
 import { runScript } from './run-script.ts'
+import { spawnTied, stillRunning } from './tied-process.ts'
 import { failingDownload } from './system-mongod.ts'
 import { dockerAvailable, noTestDatabase } from './test-mongodb.ts'
 
@@ -12,6 +18,27 @@ t.test('npm test hands its arguments to tap and exits with tap\'s code', async t
   const refused = await runScript('test/run.ts', ['--no-such-option'], { MONGODB_URL: url })
   t.equal(refused.code, 1, 'tap refuses an unknown option, and so does npm test')
   t.match(refused.stderr, /no-such-option/)
+})
+
+t.test('npm test killed, even with SIGKILL, leaves neither tap nor a test file running', async t => {
+  const dir = await mkdtemp(join(tmpdir(), 'songs-api-run-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  // A test file that says who it and its tap are, then never ends.
+  const pidsFile = join(dir, 'pids')
+  await writeFile(join(dir, 'hangs.test.mjs'), `import { writeFileSync } from 'node:fs'
+writeFileSync(${JSON.stringify(pidsFile)}, process.ppid + ' ' + process.pid)
+setInterval(() => {}, 1000)
+`)
+  const run = spawnTied(process.execPath, ['test/run.ts', '--disable-coverage', join(dir, 'hangs.test.mjs')], { env: { ...process.env, MONGODB_URL: await mongoServerUrl() }, stdio: 'ignore' })
+  let pids: number[] = []
+  while (pids.length === 0 && run.exitCode === null) {
+    await sleep(100)
+    pids = (await readFile(pidsFile, 'utf8').catch(() => '')).split(' ').filter(Boolean).map(Number)
+  }
+  t.equal(pids.length, 2, 'tap ran the test file')
+  run.kill('SIGKILL')
+  await once(run, 'exit')
+  t.same(await stillRunning(pids), [], 'tap and the test file are gone')
 })
 
 t.test('the message when no MongoDB can be had names all three ways and the reason', async t => {

@@ -30,11 +30,11 @@ export class RouteMethods {
   }
 
   /**
-   * The methods served at a request target (its query ignored), but for OPTIONS, which CORS answers on every path
-   * when it is enabled; in alphabetical order, empty when no other method is served there.
+   * The methods served at a request target (its query and any trailing slash ignored), but for OPTIONS, which CORS
+   * answers on every path when it is enabled; in alphabetical order, empty when no other method is served there.
    */
   allowed (target: string): string[] {
-    const path = pathOf(target)
+    const path = withoutTrailingSlash(pathOf(target))
     const fixed = this.isFixed(path)
     return [...this.#methods].filter(method => method !== 'OPTIONS' && this.#serves(method, path, fixed)).sort()
   }
@@ -54,10 +54,24 @@ export function pathOf (target: string): string {
   return target.split('?', 1)[0]!
 }
 
-/** The answer to `method` at `target` when no route serves that pair: 405 with `Allow` on a served path, else 404. */
+/**
+ * A path names the same resource with or without trailing slashes; the API's own form has none (`/songs/` is
+ * `/songs`, `/` stays `/`). A request target keeps its query: `/songs/?limit=2` is `/songs?limit=2`.
+ */
+export function withoutTrailingSlash (target: string): string {
+  const path = pathOf(target)
+  return (path.replace(/\/+$/, '') || '/') + target.slice(path.length)
+}
+
+/**
+ * The answer to `method` at `target` when no route answered it: 405 with `Allow` when the path is served with other
+ * methods; else 404 (no route, or one that found nothing there, such as a missing file under Swagger UI's assets).
+ */
 export function unroutedProblem (routes: RouteMethods, method: string, target: string): { problem: Problem, allow?: string } {
   const allowed = routes.allowed(target)
-  if (allowed.length === 0) return { problem: problem(404, 'NOT_FOUND', `No route answers ${method} at this path.`) }
+  // A HEAD answer is the GET answer without its body, down to its length and ETag: the same text.
+  const named = method === 'HEAD' ? 'GET' : method
+  if (allowed.length === 0 || allowed.includes(method)) return { problem: problem(404, 'NOT_FOUND', `No route answers ${named} at this path.`) }
   const allow = allowed.join(', ')
-  return { problem: problem(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}.`), allow }
+  return { problem: problem(405, 'METHOD_NOT_ALLOWED', `${named} is not allowed here; use ${allow}.`), allow }
 }

@@ -48,7 +48,11 @@ t.test('Swagger UI at /docs lists every operation and "Try it out" on GET /songs
   const base = await app.listen({ port: 0, host: '127.0.0.1' })
   const { page, pageErrors } = await browserPage(t)
 
-  await page.goto(`${base}/docs`)
+  // Swagger UI's own index.html redirects to /docs/, which the trailing-slash rule redirects to /docs.
+  for (const entry of ['/docs/', '/docs/static/index.html']) {
+    const landed = await page.goto(`${base}${entry}`)
+    t.same({ status: landed?.status(), url: page.url() }, { status: 200, url: `${base}/docs` }, `the browser following ${entry} lands on /docs`)
+  }
   await page.locator('.opblock').first().waitFor()
   const listed = await page.locator('.opblock').evaluateAll(blocks => blocks.map(block =>
     `${block.querySelector('.opblock-summary-method')?.textContent} ${block.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`))

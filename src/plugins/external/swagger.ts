@@ -43,7 +43,8 @@ export default fp(async function swagger (fastify: FastifyInstance) {
         description: 'A music-learning catalog: list and search songs, average difficulty, rate songs and read rating summaries; ' +
           'accounts sign up and sign in for bearer tokens. ' +
           'Every error is `application/problem+json` (RFC 9457) with a stable `code`. Besides the statuses listed per operation, ' +
-          'an unknown path answers 404 `NOT_FOUND` and a method a path does not serve answers 405 `METHOD_NOT_ALLOWED` with an `Allow` header.'
+          'an unknown path answers 404 `NOT_FOUND` and a method a path does not serve answers 405 `METHOD_NOT_ALLOWED` with an `Allow` header. ' +
+          'Paths have no trailing slash: with one, a request is a 308 redirect to the path without it (query kept).'
       },
       // Relative: Swagger UI and generated clients call the server that serves the document.
       servers: [{ url: '/', description: 'This server' }],

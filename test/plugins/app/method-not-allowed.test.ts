@@ -1,6 +1,9 @@
 import { METHODS } from 'node:http'
 import t from 'tap'
+import { signUp } from '../../accounts.ts'
 import { buildTestApp, json } from '../../helper.ts'
+import { committedSpec } from '../../openapi/spec.ts'
+import { firstSongId, rateSong } from '../../rate-song.ts'
 import { httpRequest, rawRequest } from '../../raw-http.ts'
 
 // Every method Node knows, and tokens its parser refuses (case matters in HTTP: `get` is not GET).
@@ -54,4 +57,50 @@ t.test('wrong methods are rate limited like every route', async t => {
   const statuses = []
   for (let i = 0; i < 3; i++) statuses.push((await app.inject({ method: 'TRACE', url: '/songs' })).statusCode)
   t.same(statuses, [405, 405, 429])
+})
+
+/** Headers that differ between any two requests: when the answer was made, its id, the rate limit's countdown. */
+const PER_REQUEST = ['date', 'x-request-id', 'x-ratelimit-remaining', 'x-ratelimit-reset']
+// Bodies that change on every request (a measured database time, request counters), and so their length and ETag.
+const CHANGES_EVERY_TIME = new Set(['/ready', '/metrics'])
+
+function answerOf (response: { statusCode: number, headers: Record<string, unknown> }, varying = PER_REQUEST) {
+  return { status: response.statusCode, headers: Object.fromEntries(Object.entries(response.headers).filter(([name]) => !varying.includes(name))) }
+}
+
+t.test('a trailing slash on any path is a 308 to the path without it, query kept; GET and HEAD always agree', async t => {
+  const app = await buildTestApp(t)
+  const user = await signUp(app)
+  const songId = await firstSongId(app)
+  t.equal((await rateSong(app, songId, 4, user.authorization)).statusCode, 201)
+  // Every path of the committed document with real ids, Swagger UI's own paths and the documents beside them.
+  const documented = Object.keys((await committedSpec).paths ?? {}).map(path => path.replaceAll('{song_id}', songId))
+  const undocumented = ['/docs', '/docs/json', '/docs/yaml', '/docs/static/index.html', '/docs/static/swagger-ui.css', '/openapi.json', '/metrics']
+  for (const path of [...documented, ...undocumented, '/songs?limit=2']) {
+    const withSlash = path.replace(/(\?|$)/, '/$1')
+    const varying = CHANGES_EVERY_TIME.has(path) ? [...PER_REQUEST, 'content-length', 'etag'] : PER_REQUEST
+    const [get, head, getSlash, headSlash] = await Promise.all([path, withSlash].flatMap(url =>
+      (['GET', 'HEAD'] as const).map(method => app.inject({ method, url, headers: user.authorization }))))
+    t.not(get!.statusCode, 404, `GET ${path} is known`)
+    t.same(answerOf(head!, varying), answerOf(get!, varying), `HEAD ${path} answers as GET does`)
+    // A path served only with other methods (POST /auth/token) keeps its 405: following a redirect could not help.
+    if (get!.statusCode === 405) t.same({ ...answerOf(getSlash!), body: getSlash!.body }, { ...answerOf(get!), body: get!.body }, `GET ${withSlash} answers as GET ${path} does`)
+    else t.same({ status: getSlash!.statusCode, location: getSlash!.headers.location, body: getSlash!.body }, { status: 308, location: path, body: '' }, `GET ${withSlash} is a 308 to ${path}`)
+    t.same(answerOf(headSlash!), answerOf(getSlash!), `HEAD ${withSlash} answers as GET does`)
+  }
+})
+
+t.test('a trailing slash keeps what the path without it answers to other methods, and an unknown path stays a 404', async t => {
+  const app = await buildTestApp(t)
+  const rated = await app.inject({ method: 'POST', url: '/songs/rating/', payload: { song_id: await firstSongId(app), rating: 4 } })
+  t.same({ status: rated.statusCode, location: rated.headers.location }, { status: 308, location: '/songs/rating' }, 'a POST is redirected too: a 308 keeps its method and body')
+  const traced = await app.inject({ method: 'TRACE', url: '/songs//' })
+  t.match({ status: traced.statusCode, allow: traced.headers.allow, location: traced.headers.location }, { status: 405, allow: 'GET, HEAD, POST', location: undefined }, 'a wrong method is the 405 of the path without the slashes')
+  // `/songs/avg/rating/` would be a song with an empty id; `//evil.example/` would be an address on another host.
+  for (const path of ['/nope/', '/songs/avg/rating/', '/docs/static/', '//evil.example/', '/docs/static/no-such-file.css']) {
+    for (const method of ['GET', 'HEAD'] as const) {
+      const response = await app.inject({ method, url: path })
+      t.match({ status: response.statusCode, location: response.headers.location, type: response.headers['content-type'] }, { status: 404, location: undefined, type: /^application\/problem\+json/ }, `${method} ${path}`)
+    }
+  }
 })

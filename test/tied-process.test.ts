@@ -1,0 +1,62 @@
+import { once } from 'node:events'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { testDatabase } from './helper.ts'
+import { runProgram } from './run-script.ts'
+import { running, spawnTied, stillRunning } from './tied-process.ts'
+
+const TIED_PROCESS = new URL('tied-process.ts', import.meta.url).href
+const RUN_SCRIPT = new URL('run-script.ts', import.meta.url).href
+const TAP = import.meta.resolve('tap')
+
+// A program that starts a child of its own (`sleep` in the background), prints both pids and runs until killed.
+const PROGRAM = ['sh', ['-c', 'sleep 600 & echo "$$ $!"; wait']] as const
+
+t.test('a tied program and what it started end with the test process, however tap or CI ends that', async t => {
+  for (const signal of ['SIGALRM', 'SIGKILL', 'SIGTERM'] as const) {
+    // Stands for a test file: it starts the program through spawnTied and keeps running. Tied to this file in turn,
+    // which kills only its pid: the program, in a group of its own, can only be ended by the stand-in's watchdog.
+    const testProcess = spawnTied(process.execPath, ['--input-type=module', '-e', `
+      import { spawnTied } from '${TIED_PROCESS}'
+      const child = spawnTied(${JSON.stringify(PROGRAM[0])}, ${JSON.stringify(PROGRAM[1])}, { stdio: ['ignore', 'inherit', 'inherit'] })
+      setInterval(() => {}, 1000)`], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const [line] = await once(testProcess.stdout!.setEncoding('utf8'), 'data') as [string]
+    const pids = line.trim().split(' ').map(Number)
+    t.same(await Promise.all(pids.map(running)), [true, true], 'the program and its child run')
+    testProcess.kill(signal)
+    await once(testProcess, 'exit')
+    t.same(await stillRunning(pids), [], `after ${signal} to the test process, neither runs`)
+  }
+})
+
+t.test('a tied program that ends takes what it left behind with it; its exit status is its own', async t => {
+  const child = spawnTied('sh', ['-c', 'sleep 600 & echo $!; exit 3'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const [line] = await once(child.stdout!.setEncoding('utf8'), 'data') as [string]
+  const [code] = await once(child, 'exit') as [number]
+  t.equal(code, 3)
+  t.same(await stillRunning([Number(line)]), [], 'the sleep it started in the background is gone')
+})
+
+// The reported orphan, end to end: `npm test` on a file that started src/server.ts and ran out of time.
+t.test('a test file that tap times out leaves no src/server.ts it started behind', async t => {
+  const { url } = await testDatabase(t)
+  const dir = await mkdtemp(join(tmpdir(), 'songs-api-timeout-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  // Starts the server as the tests do, says its pid, then runs out of the second it gives itself.
+  const pidFile = join(dir, 'server.pid')
+  await writeFile(join(dir, 'times-out.test.mjs'), `import { writeFileSync } from 'node:fs'
+import t from '${TAP}'
+import { freePort, startServer } from '${RUN_SCRIPT}'
+const server = await startServer({ MONGODB_URL: ${JSON.stringify(url)}, PORT: String(await freePort()) })
+writeFileSync(${JSON.stringify(pidFile)}, String(server.child.pid))
+t.setTimeout(1000)
+setInterval(() => {}, 1000)
+`)
+  const run = await runProgram(process.execPath, ['test/run.ts', '--disable-coverage', join(dir, 'times-out.test.mjs')], { env: { MONGODB_URL: url } })
+  t.match(run.stdout, /timeout!/, 'tap timed the file out')
+  const pid = Number(await readFile(pidFile, 'utf8'))
+  t.ok(pid > 0, 'the file had started the server')
+  t.same(await stillRunning([pid]), [], 'the server is gone')
+})
