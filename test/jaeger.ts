@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -7,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Test } from 'tap'
 import { externalProgram } from './external-program.ts'
 import { freePort } from './run-script.ts'
+import { spawnTied } from './tied-process.ts'
 
 /** Jaeger v2, built from its Go module by `bash .ci/run` (its path in `SONGS_API_JAEGER`), else `jaeger` on PATH. */
 export const jaegerProgram = externalProgram(process.env.SONGS_API_JAEGER ?? 'jaeger',
@@ -65,9 +65,9 @@ export async function jaeger (t: Test) {
     exporters: { jaeger_storage_exporter: { trace_storage: 'memory' } }
   }))
   let output = ''
-  const child = spawn(jaegerProgram.path!, ['--config', config], { stdio: ['ignore', 'pipe', 'pipe'] })
-  child.stdout.on('data', chunk => { output += chunk })
-  child.stderr.on('data', chunk => { output += chunk })
+  const child = spawnTied(jaegerProgram.path!, ['--config', config], { stdio: ['ignore', 'pipe', 'pipe'] })
+  child.stdout!.on('data', chunk => { output += chunk })
+  child.stderr!.on('data', chunk => { output += chunk })
   const exited = once(child, 'exit')
   t.teardown(async () => {
     if (child.exitCode === null && child.signalCode === null) {
