@@ -56,7 +56,7 @@ export async function testDatabaseBehindProxy (t: Test) {
  */
 export async function buildTestApp (t: Test, env: Record<string, string> = {}, { logStream }: { logStream?: Writable } = {}) {
   const database = await testDatabase(t)
-  const config: Config = loadConfig({ RATE_LIMIT_MAX: '100000', MAX_EVENT_LOOP_DELAY_MS: '60000', MONGODB_TIMEOUT_MS: '10000', LOG_LEVEL: 'silent', ...env, MONGODB_URL: database.url })
+  const config: Config = loadConfig({ RATE_LIMIT_MAX: '100000', MAX_EVENT_LOOP_DELAY_MS: '0', MONGODB_TIMEOUT_MS: '10000', LOG_LEVEL: 'silent', ...env, MONGODB_URL: database.url })
   const app = await buildApp(config, { logger: { level: config.logLevel, ...logStream && { stream: logStream } } })
   t.teardown(() => app.close())
   return Object.assign(app, { database })

@@ -38,3 +38,12 @@ t.test('with the event loop saturated, routes answer a fast 503 problem with Ret
   }
   t.equal(status, 200, 'served again once the loop is free')
 })
+
+t.test('MAX_EVENT_LOOP_DELAY_MS=0 sheds nothing, even after a stall longer than the sampling interval', async t => {
+  // A whole interval without a loop sample counts as an infinite delay, above any threshold: only 0 turns shedding off.
+  const app = await buildTestApp(t, { MAX_EVENT_LOOP_DELAY_MS: '0' })
+  blockEventLoop(2500)
+  await sleep(50)
+  t.equal((await app.inject('/songs?limit=1')).statusCode, 200)
+  t.equal((await app.inject('/ready')).statusCode, 200, 'the task still takes traffic')
+})
