@@ -179,6 +179,11 @@ export interface UserDocument {
   password_hash: string
   roles: string[]
   created_at: Date
+  /**
+   * Set by a change that may take an admin away (demotion, disabling, deletion) before it counts the admins that
+   * stay, and removed by the change itself: two such changes at once each see the other's target leaving.
+   */
+  leaving?: { change: ObjectId, since: Date }
 }
 
 /**
@@ -198,6 +203,20 @@ export interface RefreshTokenDocument {
   revoked_at?: Date
 }
 
+/**
+ * One per account being deleted (`_id` is the user's id), written before the user document is removed and
+ * removed once every rating of the user is out of its song's summary. Whoever holds the lease (`owner` until
+ * `lease_until`) works on it; anyone may claim it after, so a crashed instance's job is finished by another.
+ */
+export interface AccountDeletionDocument {
+  _id: ObjectId
+  requested_at: Date
+  lease_until: Date
+  owner: string | null
+  /** The user's ratings removed so far. */
+  removed_ratings: number
+}
+
 export interface Collections {
   songs: Collection<SongDocument>
   ratings: Collection<RatingDocument>
@@ -209,6 +228,7 @@ export interface Collections {
   // Accounts
   users: Collection<UserDocument>
   refreshTokens: Collection<RefreshTokenDocument>
+  accountDeletions: Collection<AccountDeletionDocument>
 }
 
 export function collections (db: Db): Collections {
@@ -222,12 +242,13 @@ export function collections (db: Db): Collections {
     userRatings: db.collection<UserRatingDocument>('user_ratings'),
     // Accounts
     users: db.collection<UserDocument>('users'),
-    refreshTokens: db.collection<RefreshTokenDocument>('refresh_tokens')
+    refreshTokens: db.collection<RefreshTokenDocument>('refresh_tokens'),
+    accountDeletions: db.collection<AccountDeletionDocument>('account_deletions')
   }
 }
 
 /** Idempotent; run at every start so a new database is ready before the first request. */
-export async function ensureIndexes ({ songs, ratings, userRatings, users, refreshTokens }: Collections): Promise<void> {
+export async function ensureIndexes ({ songs, ratings, userRatings, users, refreshTokens, accountDeletions }: Collections): Promise<void> {
   await Promise.all([
     // The natural key: seeding twice, or from several servers at once, cannot duplicate a song.
     songs.createIndex({ artist: 1, title: 1 }, { unique: true, name: 'artist_title_unique' }),
@@ -241,6 +262,9 @@ export async function ensureIndexes ({ songs, ratings, userRatings, users, refre
     // Accounts: one account per lower-case name; a rotation's successor once per family; a user's tokens revoked at once.
     users.createIndex({ username: 1 }, { unique: true, name: 'username_unique' }),
     refreshTokens.createIndex({ family: 1, generation: 1 }, { unique: true, name: 'family_generation_unique' }),
-    refreshTokens.createIndex({ user_id: 1 }, { name: 'user_id' })
+    refreshTokens.createIndex({ user_id: 1 }, { name: 'user_id' }),
+    // Admins: the admins that stay when one may leave (a few documents of millions); deletion jobs whose lease ran out.
+    users.createIndex({ roles: 1 }, { name: 'roles' }),
+    accountDeletions.createIndex({ lease_until: 1 }, { name: 'lease_until' })
   ])
 }
