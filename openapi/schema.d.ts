@@ -454,7 +454,8 @@ export interface components {
          *       "roles": [
          *         "user"
          *       ],
-         *       "created_at": "2026-11-22T09:00:00.000Z"
+         *       "created_at": "2026-11-22T09:00:00.000Z",
+         *       "disabled": false
          *     }
          */
         User: {
@@ -465,6 +466,8 @@ export interface components {
             roles: ("user" | "admin")[];
             /** Format: date-time */
             created_at: string;
+            /** @description A disabled account cannot sign in, and its tokens are refused. */
+            disabled: boolean;
         };
         /**
          * @example {
@@ -2170,7 +2173,8 @@ export interface operations {
                      *       "roles": [
                      *         "user"
                      *       ],
-                     *       "created_at": "2026-11-22T09:00:00.000Z"
+                     *       "created_at": "2026-11-22T09:00:00.000Z",
+                     *       "disabled": false
                      *     }
                      */
                     "application/json": components["schemas"]["User"];
@@ -2334,7 +2338,8 @@ export interface operations {
                      *       "roles": [
                      *         "user"
                      *       ],
-                     *       "created_at": "2026-11-22T09:00:00.000Z"
+                     *       "created_at": "2026-11-22T09:00:00.000Z",
+                     *       "disabled": false
                      *     }
                      */
                     "application/json": components["schemas"]["User"];

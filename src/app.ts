@@ -4,6 +4,7 @@ import type { Server } from 'node:http'
 import Fastify, { type FastifyHttpOptions } from 'fastify'
 import type { Config } from './config.ts'
 import adminBootstrap from './plugins/app/admin-bootstrap.ts'
+import auditLog from './plugins/app/audit-log.ts'
 import authentication from './plugins/app/authentication.ts'
 import database from './plugins/app/database.ts'
 import databaseWatchdog from './plugins/app/database-watchdog.ts'
@@ -97,6 +98,7 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     await fastify.register(adminBootstrap)
   }
   await fastify.register(authentication)
+  await fastify.register(auditLog)
   await fastify.register(signInLimiter)
 
   await fastify.register(songs, { prefix: '/songs' })

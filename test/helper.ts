@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { Writable } from 'node:stream'
 import { MongoClient, type Db } from 'mongodb'
 import type { Test } from 'tap'
 import { buildApp } from '../src/app.ts'
@@ -51,11 +52,12 @@ export async function testDatabaseBehindProxy (t: Test) {
  * The app on a fresh database (seeded from seed/songs.json at start), closed and dropped when the test ends.
  * Rate limiting, load shedding and the database timeout stay out of the way unless a test sets them: a busy test
  * machine (FerretDB scans, two test files at once) must not turn into 429s or 503s in tests about something else.
+ * `logStream` receives the log lines (at `LOG_LEVEL`, silent unless the test sets it).
  */
-export async function buildTestApp (t: Test, env: Record<string, string> = {}) {
+export async function buildTestApp (t: Test, env: Record<string, string> = {}, { logStream }: { logStream?: Writable } = {}) {
   const database = await testDatabase(t)
   const config: Config = loadConfig({ RATE_LIMIT_MAX: '100000', MAX_EVENT_LOOP_DELAY_MS: '60000', MONGODB_TIMEOUT_MS: '10000', LOG_LEVEL: 'silent', ...env, MONGODB_URL: database.url })
-  const app = await buildApp(config, { logger: { level: config.logLevel } })
+  const app = await buildApp(config, { logger: { level: config.logLevel, ...logStream && { stream: logStream } } })
   t.teardown(() => app.close())
   return Object.assign(app, { database })
 }

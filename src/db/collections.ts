@@ -179,6 +179,13 @@ export interface UserDocument {
   password_hash: string
   roles: string[]
   created_at: Date
+  /** Set by an admin: the account cannot sign in and its tokens are refused. Absent = false. */
+  disabled?: boolean
+  /**
+   * Raised by one (`$inc`) to end every session of the user at once: access tokens carry the version they were
+   * issued under (claim `ver`) and refresh tokens record it, and a token of another version is refused. Absent = 0.
+   */
+  session_version?: number
   /**
    * Set by a change that may take an admin away (demotion, disabling, deletion) before it counts the admins that
    * stay, and removed by the change itself: two such changes at once each see the other's target leaving.

@@ -65,7 +65,7 @@ export const userRatingPageExample = {
 
 export const credentialsExample = { username: 'alice', password: 'correct horse battery staple' }
 
-export const userExample = { id: '6b0257a1eb866bb1e55122b0', username: 'alice', roles: ['user' as const], created_at: '2026-11-22T09:00:00.000Z' }
+export const userExample = { id: '6b0257a1eb866bb1e55122b0', username: 'alice', roles: ['user' as const], created_at: '2026-11-22T09:00:00.000Z', disabled: false }
 
 export const tokenPairExample = {
   access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI2YjAyNTdhMWViODY2YmIxZTU1MTIyYjAiLCJyb2xlcyI6WyJ1c2VyIl0sImlhdCI6MTc5NTg1NjQwMCwiZXhwIjoxNzk1ODU3MzAwfQ.NC7oVkng4ajP-VUTP0uxN_WBclwDz_ecQmE83_Wy7O4',

@@ -35,7 +35,8 @@ export const User = Type.Object({
   id: Type.String({ pattern: '^[0-9a-f]{24}$', description: 'The user\'s id: a 24-character hexadecimal ObjectId.' }),
   username: Type.String({ description: 'Lower-case.' }),
   roles: Type.Array(Role),
-  created_at: Type.String({ format: 'date-time' })
+  created_at: Type.String({ format: 'date-time' }),
+  disabled: Type.Boolean({ description: 'A disabled account cannot sign in, and its tokens are refused.' })
 }, { $id: 'User', additionalProperties: false, examples: [userExample] })
 
 /** Why `username` and `password` cannot make an account, for callers outside HTTP validation (the CLI); undefined when they can. */

@@ -17,7 +17,7 @@ export const USER_ROLES = ['user']
 export const ADMIN_ROLES = ['user', 'admin']
 
 function toUser (doc: UserDocument): Static<typeof User> {
-  return { id: doc._id.toHexString(), username: doc.username, roles: doc.roles as Static<typeof User>['roles'], created_at: doc.created_at.toISOString() }
+  return { id: doc._id.toHexString(), username: doc.username, roles: doc.roles as Static<typeof User>['roles'], created_at: doc.created_at.toISOString(), disabled: doc.disabled ?? false }
 }
 
 /** Names are stored lower-case; the schemas allow ASCII only, so this is exact. */

@@ -1,8 +1,8 @@
-import { Writable } from 'node:stream'
 import t from 'tap'
 import { buildApp } from '../../../src/app.ts'
 import { loadConfig } from '../../../src/config.ts'
 import { buildTestApp, testDatabase } from '../../helper.ts'
+import { logLines } from '../../log-lines.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
@@ -37,13 +37,7 @@ t.test('an incoming id that could smuggle junk into the logs is replaced, not tr
 
 t.test('every log line of a request is JSON carrying its id', async t => {
   const { url } = await testDatabase(t)
-  const lines: Array<Record<string, unknown>> = []
-  const stream = new Writable({
-    write (chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line))
-      done()
-    }
-  })
+  const { stream, lines } = logLines()
   const app = await buildApp(loadConfig({ MONGODB_URL: url }), { logger: { level: 'info', stream } })
   t.teardown(() => app.close())
 

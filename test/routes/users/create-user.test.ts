@@ -13,7 +13,7 @@ t.test('POST /users creates a user with the role user, stores only an argon2id h
   const answer = await createUser(app, { username: 'Alice', password: PASSWORD })
   t.equal(answer.statusCode, 201)
   const user = json(answer)
-  t.same(Object.keys(user).sort(), ['created_at', 'id', 'roles', 'username'])
+  t.same(Object.keys(user).sort(), ['created_at', 'disabled', 'id', 'roles', 'username'])
   t.match(user, { id: /^[0-9a-f]{24}$/, username: 'alice', roles: ['user'] })
   t.ok(Math.abs(Date.parse(user.created_at) - Date.now()) < 60_000, 'created_at is now')
   t.notMatch(answer.body, /argon2|correct horse/)
