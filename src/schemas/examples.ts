@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
 import { idempotencyKeyBusy, idempotencyKeyReused } from '../db/idempotency-keys.ts'
-import { encodeCursor } from '../lib/cursor.ts'
+import { encodeCursor, encodeTextCursor } from '../lib/cursor.ts'
 import { problem } from '../lib/problem.ts'
 import { forbidden, unauthorized } from '../plugins/app/authentication.ts'
 import { DATABASE_UNAVAILABLE, FRAMEWORK_PROBLEMS, INTERNAL_ERROR } from '../plugins/app/problems.ts'
@@ -87,3 +87,21 @@ export const problemExamples = {
   500: INTERNAL_ERROR,
   503: DATABASE_UNAVAILABLE
 }
+
+// Admins and account data: a second user, a page of users, a change, and what an export holds.
+
+export const adminExample = { id: '6b0257a1eb866bb1e55122af', username: 'root', roles: ['user' as const, 'admin' as const], created_at: '2026-11-22T08:30:00.000Z', disabled: false }
+
+const bobExample = { id: '6b0257a1eb866bb1e55122b1', username: 'bob', roles: ['user' as const], created_at: '2026-11-22T09:10:00.000Z', disabled: true }
+
+export const userPageExample = {
+  items: [userExample, bobExample],
+  // A users page follows the username index: its cursor is the page's last name.
+  next_cursor: encodeTextCursor(bobExample.username)
+}
+
+export const userPatchExample = { disabled: true }
+
+export const accountDeletionExample = { password: credentialsExample.password }
+
+export const accountExportExample = { account: userExample, ratings: userRatingPageExample.items }

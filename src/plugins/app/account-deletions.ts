@@ -28,28 +28,28 @@ const POLL_MS = 5000
 export default fp(async function accountDeletions (fastify) {
   const owner = randomUUID()
   const jobs = accountDeletionJobs(fastify.collections, fastify.ratingsRepository, { maxTimeMS: fastify.config.mongodbTimeoutMs })
-  let stopping = false
+  const state = { stopping: false }
   let wake: (() => void) | undefined
   let running: Promise<void> | undefined
 
   async function next (): Promise<boolean> {
     const job = await jobs.claim(owner)
     if (!job) return false
-    const outcome = await jobs.work(job, owner, { shouldStop: () => stopping })
+    const outcome = await jobs.work(job, owner, { shouldStop: () => state.stopping })
     if (outcome === 'paused') await jobs.release(job._id, owner)
     fastify.log.info({ userId: job._id.toHexString(), outcome }, 'account deletion job')
     return true
   }
 
   async function loop (): Promise<void> {
-    while (!stopping) {
+    while (!state.stopping) {
       try {
         if (await next()) continue
       } catch (err) {
         // The job stays leased until its lease runs out; then this or another instance carries on with it.
         fastify.log.warn({ err }, 'account deletion job failed; it is taken up again when its lease runs out')
       }
-      if (stopping) break
+      if (state.stopping) break
       await new Promise<void>(resolve => {
         const timer = setTimeout(resolve, POLL_MS).unref()
         wake = () => { clearTimeout(timer); resolve() }
@@ -60,7 +60,7 @@ export default fp(async function accountDeletions (fastify) {
 
   fastify.addHook('onReady', async () => { running = loop() })
   fastify.addHook('onClose', async () => {
-    stopping = true
+    state.stopping = true
     wake?.()
     await running
   })
@@ -69,10 +69,15 @@ export default fp(async function accountDeletions (fastify) {
     async delete (userId) {
       const job = await jobs.begin(userId, owner)
       if (!job) return 'running'
-      const outcome = await jobs.work(job, owner, { maxBatches: 1 })
-      if (outcome !== 'paused') return outcome === 'lost' ? 'running' : 'done'
-      await jobs.release(userId, owner)
-      wake?.()
+      try {
+        const outcome = await jobs.work(job, owner, { maxBatches: 1 })
+        if (outcome !== 'paused') return outcome === 'lost' ? 'running' : 'done'
+        await jobs.release(userId, owner)
+        wake?.()
+      } catch (err) {
+        // The account is deleted already; the job carries on once its lease runs out.
+        fastify.log.warn({ err, userId: userId.toHexString() }, 'account deletion: its first batch failed; the job carries on later')
+      }
       return 'running'
     }
   } satisfies AccountDeletionRunner)

@@ -15,6 +15,10 @@ interface SignInLimiter {
   attempt: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
   /** The attempt succeeded: it does not count as a failure. */
   succeeded: (request: FastifyRequest) => Promise<void>
+  /** As `attempt`, for a password checked outside sign-in (confirming an account's deletion): counted against `username`. */
+  attemptAs: (request: FastifyRequest, reply: FastifyReply, username: string) => Promise<void>
+  /** As `succeeded`, for an `attemptAs`. */
+  succeededAs: (request: FastifyRequest, username: string) => Promise<void>
 }
 
 /**
@@ -33,25 +37,28 @@ export default fp(async function signInLimiter (fastify) {
   const byUsername = limiter('sign-in-failures:username')
   const byIp = limiter('sign-in-failures:ip')
   // Runs after validation: the body is `Credentials`.
-  const keys = (request: FastifyRequest) => [canonicalUsername((request.body as { username: string }).username), request.ip] as const
+  const usernameOf = (request: FastifyRequest) => (request.body as { username: string }).username
+
+  async function attemptAs (request: FastifyRequest, reply: FastifyReply, username: string) {
+    const results = await Promise.allSettled([byUsername.consume(canonicalUsername(username)), byIp.consume(request.ip)])
+    const limited = results.flatMap(result => result.status === 'rejected' && result.reason instanceof RateLimiterRes ? [result.reason] : [])
+    for (const result of results) {
+      if (result.status === 'rejected' && !(result.reason instanceof RateLimiterRes)) request.log.warn({ err: result.reason }, 'sign-in limiter unavailable')
+    }
+    if (limited.length === 0) return
+    const seconds = Math.max(1, Math.ceil(Math.max(...limited.map(result => result.msBeforeNext)) / 1000))
+    reply.header('retry-after', seconds)
+    throw rateLimited(`${seconds} seconds`)
+  }
+
+  async function succeededAs (request: FastifyRequest, username: string) {
+    await Promise.allSettled([byUsername.reward(canonicalUsername(username)), byIp.reward(request.ip)])
+  }
 
   fastify.decorate('signInLimiter', {
-    async attempt (request, reply) {
-      const [username, ip] = keys(request)
-      const results = await Promise.allSettled([byUsername.consume(username), byIp.consume(ip)])
-      const limited = results.flatMap(result => result.status === 'rejected' && result.reason instanceof RateLimiterRes ? [result.reason] : [])
-      for (const result of results) {
-        if (result.status === 'rejected' && !(result.reason instanceof RateLimiterRes)) request.log.warn({ err: result.reason }, 'sign-in limiter unavailable')
-      }
-      if (limited.length === 0) return
-      const seconds = Math.max(1, Math.ceil(Math.max(...limited.map(result => result.msBeforeNext)) / 1000))
-      reply.header('retry-after', seconds)
-      throw rateLimited(`${seconds} seconds`)
-    },
-
-    async succeeded (request) {
-      const [username, ip] = keys(request)
-      await Promise.allSettled([byUsername.reward(username), byIp.reward(ip)])
-    }
+    attempt: (request, reply) => attemptAs(request, reply, usernameOf(request)),
+    succeeded: request => succeededAs(request, usernameOf(request)),
+    attemptAs,
+    succeededAs
   } satisfies SignInLimiter)
 }, { name: 'sign-in-limiter', dependencies: ['redis'] })

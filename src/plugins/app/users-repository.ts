@@ -16,7 +16,7 @@ declare module 'fastify' {
 export const USER_ROLES = ['user']
 export const ADMIN_ROLES = ['user', 'admin']
 
-function toUser (doc: UserDocument): Static<typeof User> {
+export function toUser (doc: UserDocument): Static<typeof User> {
   return { id: doc._id.toHexString(), username: doc.username, roles: doc.roles as Static<typeof User>['roles'], created_at: doc.created_at.toISOString(), disabled: doc.disabled ?? false }
 }
 
@@ -57,6 +57,12 @@ export function usersRepository ({ users }: Collections, passwords: PasswordMana
     /** Whether the user still exists: the one read an authenticated request costs, by `_id` and covered by it. */
     async exists (id: ObjectId): Promise<boolean> {
       return await users.findOne({ _id: id }, { projection: { _id: 1 }, maxTimeMS }) !== null
+    },
+
+    /** Whether `password` is the user's (false for a user that is gone, after the same work): confirms an account's deletion. */
+    async verifyPassword (id: ObjectId, password: string): Promise<boolean> {
+      const user = await users.findOne({ _id: id }, { projection: { password_hash: 1 }, maxTimeMS })
+      return user ? passwords.verify(user.password_hash, password) : passwords.verifyUnknown(password)
     },
 
     /**

@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { signedInUserId, unauthorized } from '../../plugins/app/authentication.ts'
+import { ref } from '../../schemas/ref.ts'
+import { problemResponse, problemResponses } from '../../schemas/responses.ts'
+import { TOKEN_REQUIRED } from '../../schemas/security.ts'
+import { AccountDeletion } from '../../schemas/account-data.ts'
+import { invalidCredentials } from '../auth/invalid-credentials.ts'
+import { deletionResponses } from './deletion-responses.ts'
+import { lastAdminResponse } from './last-admin-response.ts'
+
+const deleteMe: FastifyPluginAsyncTypebox = async function (fastify) {
+  fastify.delete('/me', {
+    config: { cacheControl: 'no-store' },
+    preHandler: fastify.authenticate,
+    schema: {
+      operationId: 'deleteCurrentUser',
+      tags: ['accounts'],
+      summary: 'Delete my account',
+      description: 'Deletes the signed-in account, confirmed by its password. From this answer on it cannot sign in, every ' +
+        'token of it is refused and its username is free for a new sign-up; its ratings are removed and every song\'s ' +
+        'summary is as if they had never been given (anonymous ratings stay). A wrong password counts as a failed sign-in.',
+      security: TOKEN_REQUIRED,
+      body: ref(AccountDeletion),
+      response: {
+        ...deletionResponses,
+        ...problemResponses({ field: 'body.password', message: 'must have required property \'password\'' }, 413, 415),
+        401: problemResponse(401, invalidCredentials().problem, 'The password is wrong (`INVALID_CREDENTIALS`), or no valid bearer token was sent (`UNAUTHORIZED`).'),
+        409: lastAdminResponse
+      }
+    }
+  }, async function (request, reply) {
+    const userId = signedInUserId(request)
+    const user = await fastify.usersRepository.findById(userId)
+    // Deleted between the token check and this read.
+    if (!user) throw unauthorized(true)
+    await fastify.signInLimiter.attemptAs(request, reply, user.username)
+    if (!await fastify.usersRepository.verifyPassword(userId, request.body.password)) throw invalidCredentials()
+    await fastify.signInLimiter.succeededAs(request, user.username)
+    const outcome = await fastify.userDirectoryRepository.remove(userId)
+    if (!outcome) throw unauthorized(true)
+    fastify.auditLog(request, 'account_delete', userId)
+    return reply.code(outcome === 'done' ? 204 : 202).send(null)
+  })
+}
+
+export default deleteMe
