@@ -355,10 +355,7 @@ export interface components {
          *     }
          */
         Song: {
-            /**
-             * @description The song's id: a 24-character hexadecimal ObjectId.
-             * @example 6b025787eb866bb1e55122a4
-             */
+            /** @description The song's id: a 24-character hexadecimal ObjectId. */
             id: string;
             artist: string;
             title: string;
@@ -390,19 +387,13 @@ export interface components {
          *     }
          */
         RatingInput: {
-            /**
-             * @description The song's id: a 24-character hexadecimal ObjectId.
-             * @example 6b025787eb866bb1e55122a4
-             */
+            /** @description The song's id: a 24-character hexadecimal ObjectId. */
             song_id: string;
             /** @description Whole stars, 1–5. */
             rating: number;
         };
         RatingSummary: {
-            /**
-             * @description The song's id: a 24-character hexadecimal ObjectId.
-             * @example 6b025787eb866bb1e55122a4
-             */
+            /** @description The song's id: a 24-character hexadecimal ObjectId. */
             song_id: string;
             average: number | null;
             lowest: number | null;
@@ -436,15 +427,9 @@ export interface components {
          *     }
          */
         Credentials: {
-            /**
-             * @description 3–32 characters of `a-z 0-9 _ . -`, starting with a letter or digit. Case does not matter: `Alice` and `alice` are one account, stored as `alice`.
-             * @example alice
-             */
+            /** @description 3–32 characters of `a-z 0-9 _ . -`, starting with a letter or digit. Case does not matter: `Alice` and `alice` are one account, stored as `alice`. */
             username: string;
-            /**
-             * @description 12–128 characters (Unicode characters, not bytes); any characters.
-             * @example correct horse battery staple
-             */
+            /** @description 12–128 characters (Unicode characters, not bytes); any characters. */
             password: string;
         };
         /**
@@ -544,10 +529,7 @@ export interface components {
          *     }
          */
         UserRating: {
-            /**
-             * @description The song's id: a 24-character hexadecimal ObjectId.
-             * @example 6b025787eb866bb1e55122a4
-             */
+            /** @description The song's id: a 24-character hexadecimal ObjectId. */
             song_id: string;
             /** @description Whole stars, 1–5. */
             rating: number;

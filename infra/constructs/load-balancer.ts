@@ -2,7 +2,7 @@ import { aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecs as ecs, aws_elas
 import { Construct } from 'constructs'
 import { containerPort, deployment, probes, publicPathPatterns } from '../design.ts'
 import type { Environment } from '../environments.ts'
-import { problem } from '../../src/lib/problem.ts'
+import { problem } from '../../src/lib/problems/problem.ts'
 
 // What the ALB answers for any path it does not forward (`/metrics` among them): the API's own 404 problem.
 const NOT_FORWARDED = JSON.stringify(problem(404, 'NOT_FOUND', 'No route answers at this path.'))

@@ -1,4 +1,5 @@
 import { MongoBulkWriteError, MongoServerError, type Collection, type Db, type ObjectId, type OptionalUnlessRequiredId } from 'mongodb'
+import type { Stars } from '../lib/stars.ts'
 
 /** MongoDB's error code for a write that breaks a unique index. */
 export const DUPLICATE_KEY = 11000
@@ -51,11 +52,6 @@ export async function insertSkippingDuplicates<T extends { _id: unknown }> (coll
     return new Set([duplicatesOnly(error).writeErrors].flat().map(e => e.index))
   }
 }
-
-/** Whole stars, 1 to 5: the keys of a summary's distribution. */
-export const STARS = [1, 2, 3, 4, 5] as const
-
-export type Stars = typeof STARS[number]
 
 /** How many ratings gave each number of stars: `{"1": n, …, "5": n}`. */
 export type Distribution = Record<`${Stars}`, number>

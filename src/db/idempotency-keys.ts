@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ObjectId, type Collection } from 'mongodb'
-import { ProblemError } from '../lib/problem.ts'
 import { insertUnlessDuplicate, type IdempotencyKeyDocument } from './collections.ts'
+import { idempotencyKeyBusy, idempotencyKeyReused } from '../lib/problems/idempotency.ts'
 
 type Keys = Collection<IdempotencyKeyDocument>
 
@@ -11,14 +11,6 @@ const RESPONSE_WAIT_MS = 5000
 const RESPONSE_POLL_MS = 20
 /** A request that claimed a key and has not answered after this long has crashed. */
 const CRASHED_AFTER_MS = 60_000
-
-export function idempotencyKeyBusy (): ProblemError {
-  return new ProblemError(409, 'IDEMPOTENCY_KEY_BUSY', 'A request with this Idempotency-Key is still being processed; retry shortly.')
-}
-
-export function idempotencyKeyReused (): ProblemError {
-  return new ProblemError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with another request; use a new key for a new request.')
-}
 
 /** A fingerprint of what a request asks for: the same key with another fingerprint is a reused key. */
 export function fingerprint (...parts: unknown[]): string {

@@ -1,5 +1,5 @@
 import FindMyWay, { type HTTPMethod } from 'find-my-way'
-import { problem, type Problem } from './problem.ts'
+import { problem, type Problem } from './problems/problem.ts'
 
 /**
  * The methods each path is served with, matched the way Fastify's own router (find-my-way) matches paths: what a

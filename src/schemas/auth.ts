@@ -1,5 +1,4 @@
 import { Type } from 'typebox'
-import { tokenPairExample } from './examples.ts'
 
 export const RefreshToken = Type.String({
   minLength: 1,
@@ -8,11 +7,11 @@ export const RefreshToken = Type.String({
   description: 'The `refresh_token` of the last token answer.'
 })
 
-export const RefreshRequest = Type.Object({ refresh_token: RefreshToken }, { $id: 'RefreshRequest', additionalProperties: false, examples: [{ refresh_token: tokenPairExample.refresh_token }] })
+export const RefreshRequest = Type.Object({ refresh_token: RefreshToken }, { $id: 'RefreshRequest', additionalProperties: false })
 
 export const TokenPair = Type.Object({
   access_token: Type.String({ description: 'A JWT (HS256) carrying `sub` (the user id), `roles`, `iat` and `exp`; send it as `Authorization: Bearer …`.' }),
   token_type: Type.Literal('Bearer'),
   expires_in: Type.Integer({ minimum: 1, description: 'Seconds until the access token expires.' }),
   refresh_token: Type.String({ description: 'Exchange it once at `POST /auth/refresh` for a new pair; opaque, random.' })
-}, { $id: 'TokenPair', additionalProperties: false, examples: [tokenPairExample] })
+}, { $id: 'TokenPair', additionalProperties: false })

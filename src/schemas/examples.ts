@@ -1,18 +1,23 @@
 import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
-import { idempotencyKeyBusy, idempotencyKeyReused } from '../db/idempotency-keys.ts'
 import { encodeCursor, encodeTextCursor } from '../lib/cursor.ts'
-import { problem } from '../lib/problem.ts'
-import { forbidden, unauthorized } from '../plugins/app/authentication.ts'
-import { DATABASE_UNAVAILABLE, FRAMEWORK_PROBLEMS, INTERNAL_ERROR } from '../plugins/app/problems.ts'
-import { rateLimited } from '../plugins/external/rate-limit.ts'
-import { songNotFound } from '../routes/songs/song-not-found.ts'
-import type { RatingSummary } from './ratings.ts'
-import type { DifficultyAverage, SongPage } from './songs.ts'
+import { problem } from '../lib/problems/problem.ts'
+import { forbidden, unauthorized } from '../lib/problems/accounts.ts'
+import { songNotFound } from '../lib/problems/catalog.ts'
+import { idempotencyKeyBusy, idempotencyKeyReused } from '../lib/problems/idempotency.ts'
+import { rateLimited } from '../lib/problems/rate-limit.ts'
+import { FRAMEWORK_PROBLEMS } from '../lib/problems/requests.ts'
+import { DATABASE_UNAVAILABLE, INTERNAL_ERROR } from '../lib/problems/server.ts'
+import type { AccountDeletion, AccountExport } from './account-data.ts'
+import type { RefreshRequest, TokenPair } from './auth.ts'
+import type { RatingInput, RatingSummary, UserRating } from './ratings.ts'
+import type { DifficultyAverage, Song, SongInput, SongPage, SongPatch } from './songs.ts'
+import type { UserPage, UserPatch } from './user-directory.ts'
+import type { Credentials, User } from './users.ts'
 
 // Examples for the OpenAPI document: songs of seed/songs.json and what the API answers for them on a freshly
-// seeded catalog. Ids are given when a database seeds itself, so these ones are only an example. (Song and
-// RatingInput carry their example themselves, so theirs are not typed from the schema: that would be circular.)
+// seeded catalog. Ids are given when a database seeds itself, so these ones are only an example. The schemas
+// know nothing of them: the document takes them from COMPONENT_EXAMPLES and PARAMETER_EXAMPLES below.
 
 const songs = {
   lycanthropic: { id: '6b025787eb866bb1e551229d', artist: 'The Yousicians', title: 'Lycanthropic Metamorphosis', difficulty: 14.6, level: 13, released: '2016-10-26' },
@@ -105,3 +110,43 @@ export const userPatchExample = { disabled: true }
 export const accountDeletionExample = { password: credentialsExample.password }
 
 export const accountExportExample = { account: userExample, ratings: userRatingPageExample.items }
+
+/** The example of each shared schema, by its `$id`, as the OpenAPI document's components show it. */
+export const COMPONENT_EXAMPLES = {
+  Song: songExample,
+  SongInput: songInputExample,
+  SongPatch: songPatchExample,
+  RatingInput: ratingInputExample,
+  UserRating: userRatingExample,
+  Credentials: credentialsExample,
+  User: userExample,
+  TokenPair: tokenPairExample,
+  RefreshRequest: { refresh_token: tokenPairExample.refresh_token },
+  UserPage: userPageExample,
+  UserPatch: userPatchExample,
+  AccountDeletion: accountDeletionExample,
+  AccountExport: accountExportExample
+} satisfies {
+  Song: Static<typeof Song>,
+  SongInput: Static<typeof SongInput>,
+  SongPatch: Static<typeof SongPatch>,
+  RatingInput: Static<typeof RatingInput>,
+  UserRating: Static<typeof UserRating>,
+  Credentials: Static<typeof Credentials>,
+  User: Static<typeof User>,
+  TokenPair: Static<typeof TokenPair>,
+  RefreshRequest: Static<typeof RefreshRequest>,
+  UserPage: Static<typeof UserPage>,
+  UserPatch: Static<typeof UserPatch>,
+  AccountDeletion: Static<typeof AccountDeletion>,
+  AccountExport: Static<typeof AccountExport>
+}
+
+/** The example of each path and query parameter, by its name, for Swagger UI's "Try it out". */
+export const PARAMETER_EXAMPLES: Record<string, unknown> = {
+  song_id: SONG_ID_EXAMPLE,
+  message: SEARCH_MESSAGE_EXAMPLE,
+  level: LEVEL_EXAMPLE,
+  user_id: adminExample.id,
+  username: 'al'
+}

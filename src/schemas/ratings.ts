@@ -1,13 +1,12 @@
 import { Type } from 'typebox'
-import { STARS } from '../db/collections.ts'
-import { ratingInputExample, userRatingExample } from './examples.ts'
+import { STARS } from '../lib/stars.ts'
 import { ref } from './ref.ts'
 import { ObjectIdString, pageQuery } from './songs.ts'
 
 export const RatingInput = Type.Object({
   song_id: ObjectIdString,
   rating: Type.Integer({ minimum: 1, maximum: 5, description: 'Whole stars, 1–5.' })
-}, { $id: 'RatingInput', additionalProperties: false, examples: [ratingInputExample] })
+}, { $id: 'RatingInput', additionalProperties: false })
 
 export const RatingSummary = Type.Object({
   song_id: ObjectIdString,
@@ -25,7 +24,7 @@ export const UserRating = Type.Object({
   song_id: ObjectIdString,
   rating: Type.Integer({ minimum: 1, maximum: 5, description: 'Whole stars, 1–5.' }),
   rated_at: Type.String({ format: 'date-time', description: 'When the caller last rated the song.' })
-}, { $id: 'UserRating', additionalProperties: false, examples: [userRatingExample] })
+}, { $id: 'UserRating', additionalProperties: false })
 
 export const UserRatingPage = Type.Object({
   items: Type.Array(ref(UserRating)),

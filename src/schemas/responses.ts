@@ -1,9 +1,9 @@
 import type { Static, TSchema } from 'typebox'
-import type { FieldError, Problem as ProblemBody } from '../lib/problem.ts'
-import { validationFailed } from '../plugins/app/problems.ts'
+import type { FieldError, Problem as ProblemBody } from '../lib/problems/problem.ts'
 import { problemExamples } from './examples.ts'
 import { Problem } from './problem.ts'
 import { ref } from './ref.ts'
+import { validationFailed } from '../lib/problems/requests.ts'
 
 const PROBLEM_DESCRIPTIONS = {
   400: 'Invalid parameters or body (`VALIDATION_FAILED`, each failing field in `errors`), a body that is not JSON (`MALFORMED_JSON`) or a URL that cannot be decoded (`MALFORMED_URL`).',

@@ -1,6 +1,5 @@
 import { Type } from 'typebox'
 import { CURSOR_PATTERN } from '../lib/cursor.ts'
-import { LEVEL_EXAMPLE, SEARCH_MESSAGE_EXAMPLE, SONG_ID_EXAMPLE, songExample, songInputExample, songPatchExample } from './examples.ts'
 import { ref } from './ref.ts'
 
 /** Levels are small whole numbers; the bound also keeps Infinity and huge numbers out of queries. */
@@ -19,7 +18,7 @@ export const songFields = {
   released: Type.String({ format: 'date', description: 'Release date, `YYYY-MM-DD`.' })
 }
 
-export const ObjectIdString = Type.String({ pattern: '^[0-9a-f]{24}$', description: 'The song\'s id: a 24-character hexadecimal ObjectId.', examples: [SONG_ID_EXAMPLE] })
+export const ObjectIdString = Type.String({ pattern: '^[0-9a-f]{24}$', description: 'The song\'s id: a 24-character hexadecimal ObjectId.' })
 
 export const Song = Type.Object({
   id: ObjectIdString,
@@ -28,16 +27,15 @@ export const Song = Type.Object({
   difficulty: Type.Number({ minimum: 0 }),
   level: Type.Integer({ minimum: 1, maximum: MAX_LEVEL }),
   released: Type.String({ format: 'date', description: 'Release date, `YYYY-MM-DD`.' })
-}, { $id: 'Song', additionalProperties: false, examples: [songExample] })
+}, { $id: 'Song', additionalProperties: false })
 
-export const SongInput = Type.Object(songFields, { $id: 'SongInput', additionalProperties: false, examples: [songInputExample] })
+export const SongInput = Type.Object(songFields, { $id: 'SongInput', additionalProperties: false })
 
 export const SongPatch = Type.Partial(Type.Object(songFields), {
   $id: 'SongPatch',
   additionalProperties: false,
   minProperties: 1,
-  description: 'Any non-empty subset of the song\'s fields.',
-  examples: [songPatchExample]
+  description: 'Any non-empty subset of the song\'s fields.'
 })
 
 export const SongIdParams = Type.Object({ song_id: ObjectIdString })
@@ -64,14 +62,13 @@ export const SearchSongsQuery = Type.Object({
     minLength: 1,
     maxLength: 100,
     pattern: '[\\p{L}\\p{N}]',
-    description: 'Words to find, 1 to 100 characters with at least one letter or digit; each word must start a word of the artist or title. Case, accents and punctuation are ignored.',
-    examples: [SEARCH_MESSAGE_EXAMPLE]
+    description: 'Words to find, 1 to 100 characters with at least one letter or digit; each word must start a word of the artist or title. Case, accents and punctuation are ignored.'
   }),
   ...PageQuery
 }, { additionalProperties: false })
 
 export const DifficultyQuery = Type.Object({
-  level: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEVEL, description: `Only songs of this level, 1 to ${MAX_LEVEL}; the whole catalog when omitted.`, examples: [LEVEL_EXAMPLE] }))
+  level: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEVEL, description: `Only songs of this level, 1 to ${MAX_LEVEL}; the whole catalog when omitted.` }))
 }, { additionalProperties: false })
 
 export const DifficultyAverage = Type.Object({

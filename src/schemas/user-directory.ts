@@ -1,11 +1,10 @@
 import { Type } from 'typebox'
 import { TEXT_CURSOR_PATTERN } from '../lib/cursor.ts'
-import { adminExample, userPageExample, userPatchExample } from './examples.ts'
 import { ref } from './ref.ts'
 import { Role, User, USERNAME_MAX } from './users.ts'
 
 export const UserIdParams = Type.Object({
-  user_id: Type.String({ pattern: '^[0-9a-f]{24}$', description: 'The user\'s id: a 24-character hexadecimal ObjectId.', examples: [adminExample.id] })
+  user_id: Type.String({ pattern: '^[0-9a-f]{24}$', description: 'The user\'s id: a 24-character hexadecimal ObjectId.' })
 })
 
 export const UsersQuery = Type.Object({
@@ -15,15 +14,14 @@ export const UsersQuery = Type.Object({
     minLength: 1,
     maxLength: USERNAME_MAX,
     pattern: '^[A-Za-z0-9_.-]+$',
-    description: 'Only users whose name starts with this, in any case (`AL` finds `alice`).',
-    examples: ['al']
+    description: 'Only users whose name starts with this, in any case (`AL` finds `alice`).'
   }))
 }, { additionalProperties: false })
 
 export const UserPage = Type.Object({
   items: Type.Array(ref(User)),
   next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` (with the same `username`) to get the next page; `null` on the last page.' })
-}, { $id: 'UserPage', additionalProperties: false, examples: [userPageExample] })
+}, { $id: 'UserPage', additionalProperties: false })
 
 export const UserPatch = Type.Object({
   roles: Type.Optional(Type.Array(Role, {
@@ -32,4 +30,4 @@ export const UserPatch = Type.Object({
     description: 'The account\'s roles: with `admin` it is an admin, without it not; every account keeps `user`.'
   })),
   disabled: Type.Optional(Type.Boolean({ description: '`true`: the account cannot sign in and every token of it is refused from its next request on; `false` lets it sign in again (its old tokens stay refused).' }))
-}, { $id: 'UserPatch', additionalProperties: false, minProperties: 1, examples: [userPatchExample] })
+}, { $id: 'UserPatch', additionalProperties: false, minProperties: 1 })

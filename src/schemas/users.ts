@@ -1,5 +1,4 @@
 import { Type } from 'typebox'
-import { credentialsExample, userExample } from './examples.ts'
 
 export const USERNAME_MIN = 3
 export const USERNAME_MAX = 32
@@ -13,21 +12,19 @@ export const Username = Type.String({
   maxLength: USERNAME_MAX,
   pattern: USERNAME_PATTERN,
   description: `${USERNAME_MIN}–${USERNAME_MAX} characters of \`a-z 0-9 _ . -\`, starting with a letter or digit. ` +
-    'Case does not matter: `Alice` and `alice` are one account, stored as `alice`.',
-  examples: [credentialsExample.username]
+    'Case does not matter: `Alice` and `alice` are one account, stored as `alice`.'
 })
 
 export const Password = Type.String({
   minLength: PASSWORD_MIN,
   maxLength: PASSWORD_MAX,
-  description: `${PASSWORD_MIN}–${PASSWORD_MAX} characters (Unicode characters, not bytes); any characters.`,
-  examples: [credentialsExample.password]
+  description: `${PASSWORD_MIN}–${PASSWORD_MAX} characters (Unicode characters, not bytes); any characters.`
 })
 
 export const Credentials = Type.Object({
   username: Username,
   password: Password
-}, { $id: 'Credentials', additionalProperties: false, examples: [credentialsExample] })
+}, { $id: 'Credentials', additionalProperties: false })
 
 export const Role = Type.Union([Type.Literal('user'), Type.Literal('admin')], { description: '`admin` may change the catalog.' })
 
@@ -37,7 +34,7 @@ export const User = Type.Object({
   roles: Type.Array(Role),
   created_at: Type.String({ format: 'date-time' }),
   disabled: Type.Boolean({ description: 'A disabled account cannot sign in, and its tokens are refused.' })
-}, { $id: 'User', additionalProperties: false, examples: [userExample] })
+}, { $id: 'User', additionalProperties: false })
 
 /** Why `username` and `password` cannot make an account, for callers outside HTTP validation (the CLI); undefined when they can. */
 export function credentialsProblem (username: string, password: string): string | undefined {

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ObjectId } from 'mongodb'
-import { ProblemError } from '../../lib/problem.ts'
 import type { SignedInUser } from '../external/jwt.ts'
+import { forbidden, unauthorized } from '../../lib/problems/accounts.ts'
 
 type PreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 
@@ -21,17 +21,6 @@ declare module 'fastify' {
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/i
 const MAX_HEADER_LENGTH = 4096
 const OBJECT_ID = /^[0-9a-f]{24}$/
-
-/** `tokenSent`: RFC 6750 adds `error="invalid_token"` only when the request carried bearer credentials. */
-export function unauthorized (tokenSent: boolean): ProblemError {
-  return new ProblemError(401, 'UNAUTHORIZED', tokenSent
-    ? 'The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.'
-    : 'This operation needs a bearer token: send Authorization: Bearer <access_token> from POST /auth/token.')
-}
-
-export function forbidden (): ProblemError {
-  return new ProblemError(403, 'FORBIDDEN', 'Your account is not allowed to do this.')
-}
 
 /** The caller, once `authenticate` or `authenticateOptional` has accepted a token; undefined for anonymous requests. */
 export function signedInUser (request: FastifyRequest): SignedInUser | undefined {

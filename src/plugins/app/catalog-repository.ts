@@ -4,11 +4,11 @@ import type { Static } from 'typebox'
 import { isDuplicateKey, type Collections, type SongDocument } from '../../db/collections.ts'
 import { applyLevelStatsChange, levelStatsChange } from '../../db/level-stats.ts'
 import { searchPrefixesOf, songDocument } from '../../db/song-document.ts'
-import { songExists } from '../../db/song-exists.ts'
 import type { NewSong } from '../../db/song-file.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
 import type { DifficultyAverage, Song, SongPage } from '../../schemas/songs.ts'
 import type { RatingsRepository } from './ratings-repository.ts'
+import { songExists } from '../../lib/problems/catalog.ts'
 
 export type CatalogRepository = ReturnType<typeof catalogRepository>
 

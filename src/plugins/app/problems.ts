@@ -2,19 +2,10 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import { MongoNetworkError, MongoNotConnectedError, MongoOperationTimeoutError, MongoServerError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb'
-import { problem, ProblemError, type FieldError, type Problem } from '../../lib/problem.ts'
+import { problem, ProblemError, type FieldError, type Problem } from '../../lib/problems/problem.ts'
+import { FRAMEWORK_PROBLEMS, validationFailed } from '../../lib/problems/requests.ts'
+import { DATABASE_UNAVAILABLE, INTERNAL_ERROR } from '../../lib/problems/server.ts'
 import { unroutedProblem, type RouteMethods } from '../../lib/route-methods.ts'
-
-// Fastify's own client errors, with the stable codes and fixed wording this API promises.
-export const FRAMEWORK_PROBLEMS: Record<string, [code: string, detail: string]> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'],
-  FST_ERR_CTP_BODY_TOO_LARGE: ['PAYLOAD_TOO_LARGE', 'The request body is larger than this API accepts.'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: ['MALFORMED_JSON', 'The request body is empty; send a JSON object.'],
-  FST_ERR_CTP_INVALID_JSON_BODY: ['MALFORMED_JSON', 'The request body is not valid JSON.'],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['BAD_REQUEST', 'The Content-Length header does not match the body.'],
-  FST_ERR_BAD_URL: ['MALFORMED_URL', 'The request URL is not valid.'],
-  FST_UNDER_PRESSURE: ['OVERLOADED', 'The server is overloaded; retry after the time in Retry-After.']
-}
 
 // MongoDB's code for an operation that ran out of its maxTimeMS.
 const MAX_TIME_EXPIRED = 50
@@ -22,9 +13,6 @@ const MAX_TIME_EXPIRED = 50
 const DATABASE_LOCKED = /SQLITE_BUSY|database is locked/
 // The driver lets a bare socket error through when it writes to a connection the server side has just closed.
 const SOCKET_CLOSED = new Set(['EPIPE', 'ECONNRESET'])
-
-export const DATABASE_UNAVAILABLE = problem(503, 'DATABASE_UNAVAILABLE', 'The database is not answering; try again shortly.')
-export const INTERNAL_ERROR = problem(500, 'INTERNAL_ERROR', 'Something went wrong on our side; it has been logged.')
 
 export function send (reply: FastifyReply, body: Problem) {
   return reply.code(body.status).type('application/problem+json').send(body)
@@ -40,10 +28,6 @@ function fieldErrors (error: FastifyError): FieldError[] {
     const message = params.additionalProperty ? 'is not allowed' : issue.message ?? 'is invalid'
     return { field, message }
   })
-}
-
-export function validationFailed (errors: FieldError[]): Problem {
-  return problem(400, 'VALIDATION_FAILED', `Invalid request: ${errors.map(e => `${e.field} ${e.message}`).join('; ')}.`, errors)
 }
 
 /**

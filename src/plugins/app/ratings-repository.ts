@@ -1,11 +1,13 @@
 import fp from 'fastify-plugin'
 import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
-import { foldIntoSummary, insertUnlessDuplicate, isLegacy, ratingChange, STARS, upsertRetryingRace, type Collections, type RatingChange, type RatingSummaryDocument, type UserRatingDocument } from '../../db/collections.ts'
-import { awaitResponse, claimKey, fingerprint, idempotencyKeyBusy, recordResponse, releaseClaim, takeOverClaim } from '../../db/idempotency-keys.ts'
+import { foldIntoSummary, insertUnlessDuplicate, isLegacy, ratingChange, upsertRetryingRace, type Collections, type RatingChange, type RatingSummaryDocument, type UserRatingDocument } from '../../db/collections.ts'
+import { awaitResponse, claimKey, fingerprint, recordResponse, releaseClaim, takeOverClaim } from '../../db/idempotency-keys.ts'
 import { reconcileRatings } from '../../db/reconcile-ratings.ts'
+import { STARS } from '../../lib/stars.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
 import type { RatingSummary, UserRating, UserRatingPage } from '../../schemas/ratings.ts'
+import { idempotencyKeyBusy } from '../../lib/problems/idempotency.ts'
 
 export type RatingsRepository = ReturnType<typeof ratingsRepository>
 

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
-import { rateLimited } from '../external/rate-limit.ts'
 import { canonicalUsername } from './users-repository.ts'
+import { rateLimited } from '../../lib/problems/rate-limit.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

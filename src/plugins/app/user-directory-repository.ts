@@ -3,7 +3,7 @@ import { ObjectId, type Filter } from 'mongodb'
 import type { Static } from 'typebox'
 import type { Collections, UserDocument } from '../../db/collections.ts'
 import { encodeTextCursor } from '../../lib/cursor.ts'
-import { ProblemError } from '../../lib/problem.ts'
+import { lastAdmin } from '../../lib/problems/accounts.ts'
 import type { UserPage, UserPatch } from '../../schemas/user-directory.ts'
 import type { User } from '../../schemas/users.ts'
 import type { AccountDeletionRunner } from './account-deletions.ts'
@@ -22,10 +22,6 @@ const STALE_MARK_MS = 60_000
 
 // Every name is ASCII, so this sorts after every name that starts with the prefix.
 const AFTER_EVERY_NAME = '\uffff'
-
-export function lastAdmin (): ProblemError {
-  return new ProblemError(409, 'LAST_ADMIN', 'This would leave no enabled admin: make another account an admin first.')
-}
 
 function isEnabledAdmin (user: UserDocument): boolean {
   return user.roles.includes('admin') && user.disabled !== true

@@ -1,11 +1,7 @@
 import fastifyRateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
+import { rateLimited } from '../../lib/problems/rate-limit.ts'
 import fp from 'fastify-plugin'
-import { ProblemError } from '../../lib/problem.ts'
-
-export function rateLimited (after: string): ProblemError {
-  return new ProblemError(429, 'RATE_LIMITED', `Too many requests; retry in ${after}.`)
-}
 
 /**
  * Per client IP; the 429 is a problem like every other error, with `Retry-After`. Shared counters in Redis when

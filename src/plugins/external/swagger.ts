@@ -2,8 +2,10 @@ import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance, FastifySchema } from 'fastify'
 import fp from 'fastify-plugin'
+import { COMPONENT_EXAMPLES, PARAMETER_EXAMPLES } from '../../schemas/examples.ts'
 
 interface QuerySchema { properties?: Record<string, { default?: unknown }>, required?: string[] }
+interface ObjectSchema { properties?: Record<string, object> }
 
 /**
  * Validation fills in a query parameter's default, so the schema marks it required; for a client it is
@@ -14,6 +16,20 @@ function withOptionalDefaults (schema: FastifySchema): FastifySchema {
   if (!query?.required) return schema
   const required = query.required.filter(name => query.properties?.[name]?.default === undefined)
   return { ...schema, querystring: { ...query, required } }
+}
+
+/** The path and query parameters with their examples (PARAMETER_EXAMPLES), which the schemas themselves do not carry. */
+function withParameterExamples (schema: FastifySchema): FastifySchema {
+  const withExamples = (part: unknown) => {
+    const { properties } = (part ?? {}) as ObjectSchema
+    if (!properties) return part
+    return {
+      ...part as object,
+      properties: Object.fromEntries(Object.entries(properties).map(([name, property]) =>
+        [name, name in PARAMETER_EXAMPLES ? { ...property, examples: [PARAMETER_EXAMPLES[name]] } : property]))
+    }
+  }
+  return schema && { ...schema, params: withExamples(schema.params), querystring: withExamples(schema.querystring) }
 }
 
 /** The OpenAPI document is generated from the route schemas; shared schemas become named components. */
@@ -52,7 +68,16 @@ export default fp(async function swagger (fastify: FastifyInstance) {
       ]
     },
     // `GET /songs` is registered as `/` under the `/songs` prefix; document it without the trailing slash.
-    transform: ({ schema, url }) => ({ schema: withOptionalDefaults(schema), url: url.length > 1 ? url.replace(/\/$/, '') : url }),
+    transform: ({ schema, url }) => ({ schema: withParameterExamples(withOptionalDefaults(schema)), url: url.length > 1 ? url.replace(/\/$/, '') : url }),
+    // Each shared schema's example comes from COMPONENT_EXAMPLES, by its name.
+    transformObject: (documentObject) => {
+      if (!('openapiObject' in documentObject)) return documentObject.swaggerObject
+      const schemas = (documentObject.openapiObject.components?.schemas ?? {}) as Record<string, object>
+      for (const [name, example] of Object.entries(COMPONENT_EXAMPLES)) {
+        if (schemas[name]) schemas[name] = { ...schemas[name], examples: [example] }
+      }
+      return documentObject.openapiObject
+    },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
     }

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { RefreshRequest } from '../../schemas/auth.ts'
 import { ref } from '../../schemas/ref.ts'
 import { NO_TOKEN } from '../../schemas/security.ts'
-import { invalidRefreshToken } from './invalid-refresh-token.ts'
 import { tokenPair, tokenPairResponses } from './token-pair.ts'
+import { invalidRefreshToken } from '../../lib/problems/accounts.ts'
 
 const refresh: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.post('/refresh', {

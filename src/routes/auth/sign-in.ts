@@ -3,8 +3,8 @@ import { ObjectId } from 'mongodb'
 import { ref } from '../../schemas/ref.ts'
 import { NO_TOKEN } from '../../schemas/security.ts'
 import { Credentials } from '../../schemas/users.ts'
-import { invalidCredentials } from './invalid-credentials.ts'
 import { tokenPair, tokenPairResponses } from './token-pair.ts'
+import { invalidCredentials } from '../../lib/problems/accounts.ts'
 
 const signIn: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.post('/token', {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
-import type { FieldError, ProblemError } from '../../lib/problem.ts'
+import type { FieldError, ProblemError } from '../../lib/problems/problem.ts'
 import type { SignedInUser } from '../../plugins/external/jwt.ts'
 import { TokenPair } from '../../schemas/auth.ts'
 import { tokenPairExample } from '../../schemas/examples.ts'

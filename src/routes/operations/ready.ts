@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ProblemError } from '../../lib/problem.ts'
+import { ProblemError } from '../../lib/problems/problem.ts'
 import { Readiness } from '../../schemas/operations.ts'
 import { jsonResponse, problemResponsesOnly } from '../../schemas/responses.ts'
 import { NO_TOKEN } from '../../schemas/security.ts'

@@ -3,7 +3,7 @@ import { ObjectId } from 'mongodb'
 import { problemResponses } from '../../schemas/responses.ts'
 import { TOKEN_REQUIRED } from '../../schemas/security.ts'
 import { SongIdParams } from '../../schemas/songs.ts'
-import { songNotFound } from './song-not-found.ts'
+import { songNotFound } from '../../lib/problems/catalog.ts'
 
 const deleteSong: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.delete('/:song_id', {

@@ -4,7 +4,7 @@ import { songExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { NO_TOKEN } from '../../schemas/security.ts'
 import { Song, SongIdParams } from '../../schemas/songs.ts'
-import { songNotFound } from './song-not-found.ts'
+import { songNotFound } from '../../lib/problems/catalog.ts'
 
 const getSong: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.get('/:song_id', {

@@ -6,7 +6,7 @@ import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { ref } from '../../schemas/ref.ts'
 import { TOKEN_OPTIONAL, TOKEN_REQUIRED } from '../../schemas/security.ts'
 import { signedInUser } from '../../plugins/app/authentication.ts'
-import { songNotFound } from './song-not-found.ts'
+import { songNotFound } from '../../lib/problems/catalog.ts'
 
 const rateSong: FastifyPluginAsyncTypebox = async function (fastify) {
   const signInRequired = fastify.config.ratingsRequireSignIn

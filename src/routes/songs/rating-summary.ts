@@ -5,7 +5,7 @@ import { SongIdParams } from '../../schemas/songs.ts'
 import { ratingSummaryExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { NO_TOKEN } from '../../schemas/security.ts'
-import { songNotFound } from './song-not-found.ts'
+import { songNotFound } from '../../lib/problems/catalog.ts'
 
 const ratingSummary: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.get('/avg/rating/:song_id', {

@@ -6,7 +6,7 @@ import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { TOKEN_REQUIRED } from '../../schemas/security.ts'
 import { Song, SongIdParams, SongPatch } from '../../schemas/songs.ts'
 import { songExistsResponse } from './song-exists-response.ts'
-import { songNotFound } from './song-not-found.ts'
+import { songNotFound } from '../../lib/problems/catalog.ts'
 
 const updateSong: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.patch('/:song_id', {

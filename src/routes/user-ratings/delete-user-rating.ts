@@ -4,8 +4,8 @@ import { signedInUserId } from '../../plugins/app/authentication.ts'
 import { problemResponses } from '../../schemas/responses.ts'
 import { TOKEN_REQUIRED } from '../../schemas/security.ts'
 import { SongIdParams } from '../../schemas/songs.ts'
-import { ratingNotFound } from './rating-not-found.ts'
 import { ratingNotFoundResponse } from './rating-not-found-response.ts'
+import { ratingNotFound } from '../../lib/problems/catalog.ts'
 
 const deleteUserRating: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.delete('/:song_id', {

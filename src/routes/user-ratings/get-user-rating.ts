@@ -6,8 +6,8 @@ import { UserRating } from '../../schemas/ratings.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { TOKEN_REQUIRED } from '../../schemas/security.ts'
 import { SongIdParams } from '../../schemas/songs.ts'
-import { ratingNotFound } from './rating-not-found.ts'
 import { ratingNotFoundResponse } from './rating-not-found-response.ts'
+import { ratingNotFound } from '../../lib/problems/catalog.ts'
 
 const getUserRating: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.get('/:song_id', {

@@ -4,7 +4,7 @@ import { jsonResponse, problemResponse, problemResponses } from '../../schemas/r
 import { ref } from '../../schemas/ref.ts'
 import { NO_TOKEN } from '../../schemas/security.ts'
 import { Credentials, User } from '../../schemas/users.ts'
-import { usernameTaken } from './username-taken.ts'
+import { usernameTaken } from '../../lib/problems/accounts.ts'
 
 const createUser: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.post('/', {

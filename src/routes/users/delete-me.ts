@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { signedInUserId, unauthorized } from '../../plugins/app/authentication.ts'
+import { invalidCredentials, unauthorized } from '../../lib/problems/accounts.ts'
+import { signedInUserId } from '../../plugins/app/authentication.ts'
 import { ref } from '../../schemas/ref.ts'
 import { problemResponse, problemResponses } from '../../schemas/responses.ts'
 import { TOKEN_REQUIRED } from '../../schemas/security.ts'
 import { AccountDeletion } from '../../schemas/account-data.ts'
-import { invalidCredentials } from '../auth/invalid-credentials.ts'
 import { deletionResponses } from './deletion-responses.ts'
 import { lastAdminResponse } from './last-admin-response.ts'
 

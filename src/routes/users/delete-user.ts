@@ -5,7 +5,8 @@ import { TOKEN_REQUIRED } from '../../schemas/security.ts'
 import { UserIdParams } from '../../schemas/user-directory.ts'
 import { deletionResponses } from './deletion-responses.ts'
 import { lastAdminResponse } from './last-admin-response.ts'
-import { userNotFound, userNotFoundResponse } from './user-not-found.ts'
+import { userNotFound } from '../../lib/problems/accounts.ts'
+import { userNotFoundResponse } from './user-not-found-response.ts'
 
 const deleteUser: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.delete('/:user_id', {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { signedInUserId, unauthorized } from '../../plugins/app/authentication.ts'
+import { unauthorized } from '../../lib/problems/accounts.ts'
+import { signedInUserId } from '../../plugins/app/authentication.ts'
 import { AccountExport } from '../../schemas/account-data.ts'
 import { accountExportExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponsesOnly } from '../../schemas/responses.ts'

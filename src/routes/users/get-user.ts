@@ -5,7 +5,8 @@ import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { TOKEN_REQUIRED } from '../../schemas/security.ts'
 import { UserIdParams } from '../../schemas/user-directory.ts'
 import { User } from '../../schemas/users.ts'
-import { userNotFound, userNotFoundResponse } from './user-not-found.ts'
+import { userNotFound } from '../../lib/problems/accounts.ts'
+import { userNotFoundResponse } from './user-not-found-response.ts'
 
 const getUser: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.get('/:user_id', {

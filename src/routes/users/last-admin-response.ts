@@ -1,4 +1,4 @@
-import { lastAdmin } from '../../plugins/app/user-directory-repository.ts'
+import { lastAdmin } from '../../lib/problems/accounts.ts'
 import { problemResponse } from '../../schemas/responses.ts'
 
 /** The documented 409 of the changes that may take an admin away. */

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { signedInUserId, unauthorized } from '../../plugins/app/authentication.ts'
+import { signedInUserId } from '../../plugins/app/authentication.ts'
 import { userExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponsesOnly } from '../../schemas/responses.ts'
 import { TOKEN_REQUIRED } from '../../schemas/security.ts'
 import { User } from '../../schemas/users.ts'
+import { unauthorized } from '../../lib/problems/accounts.ts'
 
 const me: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.get('/me', {

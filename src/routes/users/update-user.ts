@@ -7,7 +7,8 @@ import { TOKEN_REQUIRED } from '../../schemas/security.ts'
 import { UserIdParams, UserPatch } from '../../schemas/user-directory.ts'
 import { User } from '../../schemas/users.ts'
 import { lastAdminResponse } from './last-admin-response.ts'
-import { userNotFound, userNotFoundResponse } from './user-not-found.ts'
+import { userNotFound } from '../../lib/problems/accounts.ts'
+import { userNotFoundResponse } from './user-not-found-response.ts'
 
 const updateUser: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.patch('/:user_id', {

@@ -1,5 +1,0 @@
-import { ProblemError } from '../../lib/problem.ts'
-
-export function invalidRefreshToken (): ProblemError {
-  return new ProblemError(401, 'INVALID_REFRESH_TOKEN', 'The refresh token is not valid: unknown, expired, revoked or already used. Sign in again.')
-}
