@@ -1,5 +1,4 @@
 import type { ObjectId } from 'mongodb'
-import type { RatingsRepository } from '../plugins/app/ratings-repository.ts'
 import { insertUnlessDuplicate, type AccountDeletionDocument, type Collections } from './collections.ts'
 
 /** Ratings removed per batch: one batch is what a request does itself, and what a job does between two lease renewals. */
@@ -32,7 +31,7 @@ export interface WorkOptions {
  */
 export function accountDeletions (
   { users, userRatings, refreshTokens, accountDeletions: jobs }: Collections,
-  ratings: Pick<RatingsRepository, 'removeUserRating'>,
+  ratings: { removeUserRating: (userId: ObjectId, songId: ObjectId) => Promise<boolean> },
   { maxTimeMS, batch = DELETION_BATCH, clock = Date.now }: { maxTimeMS: number, batch?: number, clock?: () => number }
 ) {
   const leaseFromNow = () => new Date(clock() + DELETION_LEASE_MS)

@@ -24,7 +24,7 @@ const deleteMe: FastifyPluginAsyncTypebox = async function (fastify) {
       response: {
         ...deletionResponses,
         ...problemResponses({ field: 'body.password', message: 'must have required property \'password\'' }, 413, 415),
-        401: problemResponse(401, invalidCredentials().problem, 'The password is wrong (`INVALID_CREDENTIALS`), or no valid bearer token was sent (`UNAUTHORIZED`).'),
+        401: problemResponse(401, unauthorized(true).problem, 'No valid bearer token (`UNAUTHORIZED`, as on every route that needs one), or the password is wrong (`INVALID_CREDENTIALS`, counted as a failed sign-in).'),
         409: lastAdminResponse
       }
     }
