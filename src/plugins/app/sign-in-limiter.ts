@@ -15,10 +15,10 @@ interface SignInLimiter {
   attempt: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
   /** The attempt succeeded: it does not count as a failure. */
   succeeded: (request: FastifyRequest) => Promise<void>
-  /** As `attempt`, for a password checked outside sign-in (confirming an account's deletion): counted against `username`. */
-  attemptAs: (request: FastifyRequest, reply: FastifyReply, username: string) => Promise<void>
-  /** As `succeeded`, for an `attemptAs`. */
-  succeededAs: (request: FastifyRequest, username: string) => Promise<void>
+  /** As `attempt`, for another check of `username`'s password (a password change): the same counts. */
+  attemptFor: (request: FastifyRequest, reply: FastifyReply, username: string) => Promise<void>
+  /** As `succeeded`, for an `attemptFor`. */
+  succeededFor: (request: FastifyRequest, username: string) => Promise<void>
 }
 
 /**
@@ -39,7 +39,7 @@ export default fp(async function signInLimiter (fastify) {
   // Runs after validation: the body is `Credentials`.
   const usernameOf = (request: FastifyRequest) => (request.body as { username: string }).username
 
-  async function attemptAs (request: FastifyRequest, reply: FastifyReply, username: string) {
+  async function attemptFor (request: FastifyRequest, reply: FastifyReply, username: string) {
     const results = await Promise.allSettled([byUsername.consume(canonicalUsername(username)), byIp.consume(request.ip)])
     const limited = results.flatMap(result => result.status === 'rejected' && result.reason instanceof RateLimiterRes ? [result.reason] : [])
     for (const result of results) {
@@ -51,14 +51,14 @@ export default fp(async function signInLimiter (fastify) {
     throw rateLimited(`${seconds} seconds`)
   }
 
-  async function succeededAs (request: FastifyRequest, username: string) {
+  async function succeededFor (request: FastifyRequest, username: string) {
     await Promise.allSettled([byUsername.reward(canonicalUsername(username)), byIp.reward(request.ip)])
   }
 
   fastify.decorate('signInLimiter', {
-    attempt: (request, reply) => attemptAs(request, reply, usernameOf(request)),
-    succeeded: request => succeededAs(request, usernameOf(request)),
-    attemptAs,
-    succeededAs
+    attempt: (request, reply) => attemptFor(request, reply, usernameOf(request)),
+    succeeded: request => succeededFor(request, usernameOf(request)),
+    attemptFor,
+    succeededFor
   } satisfies SignInLimiter)
 }, { name: 'sign-in-limiter', dependencies: ['redis'] })
