@@ -11,10 +11,10 @@ t.test('GET /users pages through every account in username order; username is a 
     let cursor: string | null = null
     let count = 0
     do {
-      const page = await app.inject({ url: `/users?limit=2${query}${cursor ? `&cursor=${cursor}` : ''}`, headers: admin.authorization })
+      const page: { statusCode: number, body: string } = await app.inject({ url: `/users?limit=2${query}${cursor ? `&cursor=${cursor}` : ''}`, headers: admin.authorization })
       t.equal(page.statusCode, 200, page.body)
-      const body = json(page)
-      names.push(...body.items.map((user: { username: string }) => user.username))
+      const body = json<{ items: { username: string }[], next_cursor: string | null }>(page)
+      names.push(...body.items.map(user => user.username))
       for (const user of body.items) t.same(Object.keys(user).sort(), ['created_at', 'disabled', 'id', 'roles', 'username'])
       cursor = body.next_cursor
       count++
