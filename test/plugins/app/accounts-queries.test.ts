@@ -1,5 +1,5 @@
 import { MongoClient, ObjectId, type CommandStartedEvent, type Document } from 'mongodb'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { collections as collectionsOf, ensureIndexes } from '../../../src/db/collections.ts'
 import { engineOf } from '../../../src/db/engine.ts'
 import { accountDeletions } from '../../../src/db/account-deletions.ts'
@@ -16,7 +16,8 @@ const QUERIES = ['find', 'findAndModify', 'update', 'delete']
 // What the indexes of src/db/collections.ts cover.
 const INDEXED = { users: [['_id'], ['username']], refresh_tokens: [['_id'], ['user_id']] } as Record<string, string[][]>
 
-t.test('every accounts query is a point read or write on an index, and every find reads one batch of one document', async t => {
+/** A fresh database with its indexes, and its collections on a client that records every command it sends. */
+async function recordedDatabase (t: Test) {
   const { url, db } = await testDatabase(t)
   const engine = await engineOf(db)
   const client = new MongoClient(url, { monitorCommands: true })
@@ -25,6 +26,11 @@ t.test('every accounts query is a point read or write on an index, and every fin
   client.on('commandStarted', event => sent.push(event))
   const collections = collectionsOf(client.db())
   await ensureIndexes(collections)
+  return { db, engine, sent, collections }
+}
+
+t.test('every accounts query is a point read or write on an index, and every find reads one batch of one document', async t => {
+  const { db, engine, sent, collections } = await recordedDatabase(t)
   const users = usersRepository(collections, await passwordManager(), { maxTimeMS: 10_000 })
   const tokens = refreshTokensRepository(collections, { ttlSeconds: 3600, maxTimeMS: 10_000 })
 
@@ -69,14 +75,7 @@ t.test('every accounts query is a point read or write on an index, and every fin
 })
 
 t.test('the admins\' user pages and the username prefix are one bounded range of the username index; a deletion batch reads by user', async t => {
-  const { url, db } = await testDatabase(t)
-  const engine = await engineOf(db)
-  const client = new MongoClient(url, { monitorCommands: true })
-  t.teardown(() => client.close())
-  const sent: CommandStartedEvent[] = []
-  client.on('commandStarted', event => sent.push(event))
-  const collections = collectionsOf(client.db())
-  await ensureIndexes(collections)
+  const { db, engine, sent, collections } = await recordedDatabase(t)
   // 200 users, 20 of them named al…, so a bounded scan is told apart from one over the collection.
   await collections.users.insertMany(Array.from({ length: 200 }, (_, i) => ({
     _id: new ObjectId(), username: `${i % 10 === 0 ? 'al' : 'zz'}${String(i).padStart(3, '0')}`, password_hash: 'x', roles: ['user'], created_at: new Date()
