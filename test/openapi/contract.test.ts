@@ -69,15 +69,26 @@ function exampleCall ({ method, path, operation }: Operation, real: Record<strin
 async function realValues (app: Awaited<ReturnType<typeof buildApp>>, base: string): Promise<Record<string, string>> {
   const page = await (await fetch(`${base}/songs`)).json() as { items: { id: string }[] }
   const { user } = (await app.usersRepository.makeAdmin('contract-admin', 'contract-admin-password'))!
+  // Another admin, so that the caller may delete itself; another user for the admin routes on one user.
+  await app.usersRepository.makeAdmin('contract-admin-2', 'contract-admin-password')
+  const other = (await app.usersRepository.create('contract-user', 'contract-user-password'))!
   return {
     song_id: page.items[0]!.id,
+    user_id: other.id,
+    password: 'contract-admin-password',
     refresh_token: await app.refreshTokensRepository.issue(ObjectId.createFromHexString(user.id)),
     authorization: `Bearer ${app.jwt.sign({ sub: user.id, roles: user.roles })}`
   }
 }
 
-// Deletions last, the caller's rating before the song: each example request finds what it is about.
-const inOrder = [...operations.filter(o => o.method !== 'DELETE'), ...operations.filter(o => o.method === 'DELETE').reverse()]
+// Deletions last, the caller's rating before the song, and the caller's own account at the very end: each example
+// request finds what it is about.
+const selfDeletion = (o: Operation) => o.operation.operationId === 'deleteCurrentUser'
+const inOrder = [
+  ...operations.filter(o => o.method !== 'DELETE'),
+  ...operations.filter(o => o.method === 'DELETE' && !selfDeletion(o)).reverse(),
+  ...operations.filter(selfDeletion)
+]
 
 t.test('every operation answers its documented example request with a documented success', async t => {
   const app = await buildTestApp(t)
