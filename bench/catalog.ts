@@ -3,7 +3,7 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64'
 import { uniformInt } from 'pure-rand/distribution/uniformInt'
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus'
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator'
-import type { RatingDocument } from '../src/db/collections.ts'
+import type { RatingDocument } from '../src/db/documents.ts'
 import type { NewSong } from '../src/db/song-file.ts'
 import { ADJECTIVES, BAND_NOUNS, FIRST_NAMES, LAST_NAMES, NOUNS, SMALL_WORDS, VERBS } from './words.ts'
 

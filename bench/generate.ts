@@ -5,6 +5,7 @@ import { SingleBar } from 'cli-progress'
 import { MongoClient } from 'mongodb'
 import { loadConfig } from '../src/config.ts'
 import { collections } from '../src/db/collections.ts'
+import { exitOnDatabaseFailure } from '../src/db/start-failure.ts'
 import { loadCatalog } from './load-catalog.ts'
 
 const { values } = parseArgs({
@@ -25,7 +26,7 @@ const [songs, ratings, seed, batchSize] = (['songs', 'ratings', 'seed', 'batch']
 }) as [number, number, number, number]
 
 const config = loadConfig()
-const client = await MongoClient.connect(config.mongodbUrl, { serverSelectionTimeoutMS: 5000 })
+const client = new MongoClient(config.mongodbUrl, { serverSelectionTimeoutMS: 5000 })
 // Off a terminal (a log file), a line every 10 s instead of a redrawn bar.
 const bar = new SingleBar({
   format: '{phase} [{bar}] {value}/{total} | {rate}/s | elapsed {duration_formatted} | ETA {eta_formatted}',
@@ -55,6 +56,9 @@ try {
   if (phase) bar.stop()
   console.log(`${config.databaseName}: ${songs} songs and ${ratings} ratings generated (seed ${seed}); ` +
     `${inserted.songs} songs and ${inserted.ratings} ratings new, in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-} finally {
+} catch (error) {
+  if (phase) bar.stop()
   await client.close()
+  exitOnDatabaseFailure(error, config.mongodbUrl)
 }
+await client.close()

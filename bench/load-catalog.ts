@@ -1,7 +1,8 @@
 import type { Collections } from '../src/db/collections.ts'
-import { ensureIndexes } from '../src/db/collections.ts'
+import { ensureIndexes } from '../src/db/indexes.ts'
 import { insertSongs } from '../src/db/import-songs.ts'
 import { insertRatings } from '../src/db/insert-ratings.ts'
+import { buildSearchTerms } from '../src/db/search-terms.ts'
 import { generateRatings, generateSongs } from './catalog.ts'
 
 export interface LoadOptions {
@@ -14,12 +15,14 @@ export interface LoadOptions {
 }
 
 /**
- * Writes a synthetic catalog through the project's own write code: songs with their search prefixes and
- * level stats, then ratings folded into their summaries. Deterministic ids make a rerun skip what is there,
+ * Writes a synthetic catalog through the project's own write code: songs with their search prefixes, search
+ * terms and level stats, then ratings folded into their summaries. Deterministic ids make a rerun skip what is there,
  * so an interrupted load resumes. Returns how many documents it inserted.
  */
 export async function loadCatalog (collections: Collections, { songs, ratings, seed, batchSize = 2000, onProgress }: LoadOptions) {
   await ensureIndexes(collections)
+  // Songs already there get their search terms first (none on a new database, which is then marked as having them).
+  await buildSearchTerms(collections)
   const inserted = { songs: 0, ratings: 0 }
   inserted.songs = await inBatches(generateSongs(seed, songs), batchSize, batch => insertSongs(collections, batch), done => onProgress?.('songs', done))
   inserted.ratings = await inBatches(generateRatings(seed, songs, ratings), batchSize, batch => insertRatings(collections, batch), done => onProgress?.('ratings', done))

@@ -5,6 +5,7 @@ import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
+import { loggerOptions } from '../src/logger.ts'
 import { addBaselineRoute } from './baseline.ts'
 
 if (cluster.isPrimary) {
@@ -31,7 +32,7 @@ if (cluster.isPrimary) {
 } else {
   const config = loadConfig()
   // No plugin timeout: on a large catalog in FerretDB, the start-up's document count alone scans the collection.
-  const app = await buildApp(config, { logger: { level: config.logLevel }, pluginTimeout: 0 })
+  const app = await buildApp(config, { logger: loggerOptions(config.logLevel), pluginTimeout: 0 })
   addBaselineRoute(app)
   process.on('disconnect', () => {
     app.close().then(() => process.exit(0), () => process.exit(1))

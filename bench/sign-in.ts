@@ -24,7 +24,7 @@ const passwords = await passwordManager()
 const password = 'correct horse battery staple'
 const stored = await passwords.hash(password)
 const secret = randomBytes(32)
-const token = createSigner({ key: secret, algorithm: 'HS256', expiresIn: 900_000 })({ sub: '6b0257a1eb866bb1e55122b0', roles: ['user'] })
+const token = createSigner({ key: secret, algorithm: 'HS256', expiresIn: 900_000 })({ sub: '6b0257a1eb866bb1e55122b0', session_version: 0 })
 const verifyToken = createVerifier({ key: secret, algorithms: ['HS256'] })
 
 console.log(`argon2id m=${ARGON2ID.memoryCost} KiB t=${ARGON2ID.timeCost} p=${ARGON2ID.parallelism}; ${availableParallelism()} cores, ${THREADS} libuv threads; ${ROUNDS} rounds\n`)

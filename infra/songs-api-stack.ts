@@ -8,6 +8,7 @@ import { Edge } from './constructs/edge.ts'
 import { EncryptionKey } from './constructs/encryption-key.ts'
 import { LoadBalancer } from './constructs/load-balancer.ts'
 import { MetricsCollector } from './constructs/metrics-collector.ts'
+import { TraceCollector } from './constructs/trace-collector.ts'
 import { Network } from './constructs/network.ts'
 import { Redis } from './constructs/redis.ts'
 import { scaleApiService } from './constructs/scaling.ts'
@@ -73,6 +74,7 @@ export class SongsApiStack extends Stack {
     redis.securityGroup.connections.allowFrom(api.service, redis.port, 'API tasks to Redis')
     atlas.allowFrom(api.service.connections.securityGroups[0]!)
     new MetricsCollector(this, 'Metrics', { name, taskDefinition: api.taskDefinition, logGroup: api.logGroup, topics, key }) // eslint-disable-line no-new
+    new TraceCollector(this, 'Traces', { taskDefinition: api.taskDefinition, api: api.container, logGroup: api.logGroup }) // eslint-disable-line no-new
 
     const loadBalancer = new LoadBalancer(this, 'LoadBalancer', { environment, vpc, accessLogs })
     const targetGroup = loadBalancer.forwardPublicPaths(api.service)

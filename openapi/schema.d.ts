@@ -37,7 +37,7 @@ export interface paths {
         };
         /**
          * Search songs by artist and title
-         * @description Every word of `message` must start a word of the artist or the title ("yousic", "ALABAMA sun", "can't"). Case, accents and punctuation are ignored. Paged like `GET /songs`.
+         * @description Every word of `message` must start a word of the artist or the title ("yousic", "ALABAMA sun", "can't"). Case, accents and punctuation are ignored. Paged like `GET /songs`, except that a page of several words that are each common but rarely together may hold fewer than `limit` songs, even none, with a `next_cursor` to go on: the end is `next_cursor: null`. Every request reads a bounded number of index entries.
          */
         get: operations["searchSongs"];
         put?: never;
@@ -224,6 +224,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change the password
+         * @description Replaces the password of the signed-in user; the new one follows the sign-up rules. Every session ends: the old password no longer signs in, every refresh token issued before is refused, and every access token issued before, the one sent included, is refused from the next request on. The answer is the pair of a new session. A wrong `current_password` counts as a failed sign-in of the account (the same limit).
+         */
+        put: operations["changePassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/me/export": {
         parameters: {
             query?: never;
@@ -283,7 +303,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in
-         * @description Exchanges a username and password for an access token (a JWT to send as `Authorization: Bearer …`) and a refresh token (for `POST /auth/refresh`). Failed attempts are limited per username and per client address (10 in 15 minutes by default); past that, a 429 with `Retry-After`.
+         * @description Exchanges a username and password for an access token (a JWT to send as `Authorization: Bearer …`) and a refresh token (for `POST /auth/refresh`). Failed attempts are limited per username and per client address (10 in 15 minutes by default); past that, a 429 with `Retry-After`. A disabled account is a 403, answered only for the right password.
          */
         post: operations["signIn"];
         delete?: never;
@@ -303,7 +323,7 @@ export interface paths {
         put?: never;
         /**
          * New tokens for a refresh token
-         * @description Exchanges a refresh token for a new access token and a new refresh token. Each refresh token works once: presenting one that was already exchanged revokes every refresh token of its user (it was copied).
+         * @description Exchanges a refresh token for a new access token and a new refresh token. Each refresh token works once: presenting one that was already exchanged revokes every refresh token of its user (it was copied). Refresh tokens of a disabled account, or issued before a password change or a sign-out everywhere, are refused.
          */
         post: operations["refreshTokens"];
         delete?: never;
@@ -323,9 +343,29 @@ export interface paths {
         put?: never;
         /**
          * Sign out
-         * @description Revokes the refresh token, so it can no longer be exchanged. An access token already handed out stays valid until it expires (`expires_in`, 15 minutes by default). A token that is not valid is a 204 as well: either way it no longer works.
+         * @description Revokes the refresh token, so it can no longer be exchanged. An access token already handed out stays valid until it expires (`expires_in`, 15 minutes by default); `POST /auth/logout-all` ends those too. A token that is not valid is a 204 as well: either way it no longer works.
          */
         post: operations["signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out everywhere
+         * @description Ends every session of the signed-in user, on every device and every instance at once: each refresh token stops working, and each access token (the one sent included) is refused from the next request on. For a lost or stolen device. Sign in again for new tokens.
+         */
+        post: operations["signOutEverywhere"];
         delete?: never;
         options?: never;
         head?: never;
@@ -512,14 +552,14 @@ export interface components {
         };
         /**
          * @example {
-         *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI2YjAyNTdhMWViODY2YmIxZTU1MTIyYjAiLCJyb2xlcyI6WyJ1c2VyIl0sImlhdCI6MTc5NTg1NjQwMCwiZXhwIjoxNzk1ODU3MzAwfQ.NC7oVkng4ajP-VUTP0uxN_WBclwDz_ecQmE83_Wy7O4",
+         *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjZmOTQ3NDYwMDFmYWFmZmQifQ.eyJzdWIiOiI2YjAyNTdhMWViODY2YmIxZTU1MTIyYjAiLCJzZXNzaW9uX3ZlcnNpb24iOjAsImlhdCI6MTc5NTg1NjQwMCwiZXhwIjoxNzk1ODU3MzAwfQ.7FKpRAO_bvBIPSsp6XunQs8hDlKuTT_p0gOvNxuKr7c",
          *       "token_type": "Bearer",
          *       "expires_in": 900,
          *       "refresh_token": "q1j2ercBBWtPwHp3J7PAMd9gl53zkX53cibyFFhEFdQ"
          *     }
          */
         TokenPair: {
-            /** @description A JWT (HS256) carrying `sub` (the user id), `roles`, `iat` and `exp`; send it as `Authorization: Bearer …`. */
+            /** @description A JWT (HS256, its header's `kid` naming the signing key) carrying `sub` (the user id), `session_version`, `iat` and `exp`; send it as `Authorization: Bearer …`. Roles are not in it: the API reads them from the account at every request. */
             access_token: string;
             /** @enum {string} */
             token_type: "Bearer";
@@ -536,6 +576,18 @@ export interface components {
         RefreshRequest: {
             /** @description The `refresh_token` of the last token answer. */
             refresh_token: string;
+        };
+        /**
+         * @example {
+         *       "current_password": "correct horse battery staple",
+         *       "new_password": "staple battery horse correct"
+         *     }
+         */
+        PasswordChange: {
+            /** @description The password the account has now. */
+            current_password: string;
+            /** @description 12–128 characters (Unicode characters, not bytes); any characters. */
+            new_password: string;
         };
         /**
          * @example {
@@ -875,7 +927,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -888,14 +940,14 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
                      *       "code": "UNAUTHORIZED"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The bearer token is valid but its roles do not allow this (`FORBIDDEN`). */
+            /** @description The bearer token is valid but the user's roles do not allow this (`FORBIDDEN`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1328,7 +1380,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -1341,7 +1393,7 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
                      *       "code": "UNAUTHORIZED"
                      *     }
                      */
@@ -1816,7 +1868,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -1829,14 +1881,14 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
                      *       "code": "UNAUTHORIZED"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The bearer token is valid but its roles do not allow this (`FORBIDDEN`). */
+            /** @description The bearer token is valid but the user's roles do not allow this (`FORBIDDEN`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1992,7 +2044,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -2005,14 +2057,14 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
                      *       "code": "UNAUTHORIZED"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The bearer token is valid but its roles do not allow this (`FORBIDDEN`). */
+            /** @description The bearer token is valid but the user's roles do not allow this (`FORBIDDEN`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2342,7 +2394,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -2355,14 +2407,14 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
                      *       "code": "UNAUTHORIZED"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The bearer token is valid but its roles do not allow this (`FORBIDDEN`). */
+            /** @description The bearer token is valid but the user's roles do not allow this (`FORBIDDEN`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2636,7 +2688,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -2649,7 +2701,7 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
                      *       "code": "UNAUTHORIZED"
                      *     }
                      */
@@ -2778,7 +2830,7 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
                      *       "code": "UNAUTHORIZED"
                      *     }
                      */
@@ -2798,6 +2850,174 @@ export interface operations {
                      *       "status": 409,
                      *       "detail": "This would leave no enabled admin: make another account an admin first.",
                      *       "code": "LAST_ADMIN"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:payload-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than this API accepts.",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Send the request body as application/json.",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`RATE_LIMITED`); see `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:rate-limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests; retry in 1 minute.",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`INTERNAL_ERROR`); details are logged, never sent. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:internal-error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged.",
+                     *       "code": "INTERNAL_ERROR"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is not answering (`DATABASE_UNAVAILABLE`), or the server is overloaded (`OVERLOADED`, see `Retry-After`); retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:database-unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is not answering; try again shortly.",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description The password is changed; these tokens are the only ones that work. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjZmOTQ3NDYwMDFmYWFmZmQifQ.eyJzdWIiOiI2YjAyNTdhMWViODY2YmIxZTU1MTIyYjAiLCJzZXNzaW9uX3ZlcnNpb24iOjAsImlhdCI6MTc5NTg1NjQwMCwiZXhwIjoxNzk1ODU3MzAwfQ.7FKpRAO_bvBIPSsp6XunQs8hDlKuTT_p0gOvNxuKr7c",
+                     *       "token_type": "Bearer",
+                     *       "expires_in": 900,
+                     *       "refresh_token": "q1j2ercBBWtPwHp3J7PAMd9gl53zkX53cibyFFhEFdQ"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description Invalid parameters or body (`VALIDATION_FAILED`, each failing field in `errors`), a body that is not JSON (`MALFORMED_JSON`) or a URL that cannot be decoded (`MALFORMED_URL`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:validation-failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: body.new_password must NOT have fewer than 12 characters.",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "errors": [
+                     *         {
+                     *           "field": "body.new_password",
+                     *           "message": "must NOT have fewer than 12 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is not valid (`UNAUTHORIZED`, with `WWW-Authenticate`), or `current_password` is wrong (`INVALID_CREDENTIALS`, counted as a failed sign-in). */
+            401: {
+                headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
+                     *       "code": "UNAUTHORIZED"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2940,7 +3160,7 @@ export interface operations {
                     "application/json": components["schemas"]["AccountExport"];
                 };
             };
-            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -2953,7 +3173,7 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
                      *       "code": "UNAUTHORIZED"
                      *     }
                      */
@@ -3078,7 +3298,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -3091,14 +3311,14 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
                      *       "code": "UNAUTHORIZED"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The bearer token is valid but its roles do not allow this (`FORBIDDEN`). */
+            /** @description The bearer token is valid but the user's roles do not allow this (`FORBIDDEN`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3245,7 +3465,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -3258,14 +3478,14 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
                      *       "code": "UNAUTHORIZED"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The bearer token is valid but its roles do not allow this (`FORBIDDEN`). */
+            /** @description The bearer token is valid but the user's roles do not allow this (`FORBIDDEN`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3440,7 +3660,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -3453,14 +3673,14 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
                      *       "code": "UNAUTHORIZED"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The bearer token is valid but its roles do not allow this (`FORBIDDEN`). */
+            /** @description The bearer token is valid but the user's roles do not allow this (`FORBIDDEN`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3629,7 +3849,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI2YjAyNTdhMWViODY2YmIxZTU1MTIyYjAiLCJyb2xlcyI6WyJ1c2VyIl0sImlhdCI6MTc5NTg1NjQwMCwiZXhwIjoxNzk1ODU3MzAwfQ.NC7oVkng4ajP-VUTP0uxN_WBclwDz_ecQmE83_Wy7O4",
+                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjZmOTQ3NDYwMDFmYWFmZmQifQ.eyJzdWIiOiI2YjAyNTdhMWViODY2YmIxZTU1MTIyYjAiLCJzZXNzaW9uX3ZlcnNpb24iOjAsImlhdCI6MTc5NTg1NjQwMCwiZXhwIjoxNzk1ODU3MzAwfQ.7FKpRAO_bvBIPSsp6XunQs8hDlKuTT_p0gOvNxuKr7c",
                      *       "token_type": "Bearer",
                      *       "expires_in": 900,
                      *       "refresh_token": "q1j2ercBBWtPwHp3J7PAMd9gl53zkX53cibyFFhEFdQ"
@@ -3677,6 +3897,24 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The username or password is wrong.",
                      *       "code": "INVALID_CREDENTIALS"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The password is right but an administrator disabled the account (`ACCOUNT_DISABLED`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:account-disabled",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is disabled by an administrator; it cannot sign in.",
+                     *       "code": "ACCOUNT_DISABLED"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3797,7 +4035,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI2YjAyNTdhMWViODY2YmIxZTU1MTIyYjAiLCJyb2xlcyI6WyJ1c2VyIl0sImlhdCI6MTc5NTg1NjQwMCwiZXhwIjoxNzk1ODU3MzAwfQ.NC7oVkng4ajP-VUTP0uxN_WBclwDz_ecQmE83_Wy7O4",
+                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjZmOTQ3NDYwMDFmYWFmZmQifQ.eyJzdWIiOiI2YjAyNTdhMWViODY2YmIxZTU1MTIyYjAiLCJzZXNzaW9uX3ZlcnNpb24iOjAsImlhdCI6MTc5NTg1NjQwMCwiZXhwIjoxNzk1ODU3MzAwfQ.7FKpRAO_bvBIPSsp6XunQs8hDlKuTT_p0gOvNxuKr7c",
                      *       "token_type": "Bearer",
                      *       "expires_in": 900,
                      *       "refresh_token": "q1j2ercBBWtPwHp3J7PAMd9gl53zkX53cibyFFhEFdQ"
@@ -3830,7 +4068,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The refresh token is unknown, expired, revoked or already used (`INVALID_REFRESH_TOKEN`); sign in again. */
+            /** @description The refresh token is unknown, expired, revoked, already used, of a disabled account or of an ended session (`INVALID_REFRESH_TOKEN`); sign in again. */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -3843,7 +4081,7 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:invalid-refresh-token",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The refresh token is not valid: unknown, expired, revoked or already used. Sign in again.",
+                     *       "detail": "The refresh token is not valid: unknown, expired, revoked, already used, or of a session that was ended. Sign in again.",
                      *       "code": "INVALID_REFRESH_TOKEN"
                      *     }
                      */
@@ -4082,6 +4320,100 @@ export interface operations {
             };
         };
     };
+    signOutEverywhere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every session is ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            401: {
+                headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`RATE_LIMITED`); see `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:rate-limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests; retry in 1 minute.",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`INTERNAL_ERROR`); details are logged, never sent. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:internal-error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged.",
+                     *       "code": "INTERNAL_ERROR"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is not answering (`DATABASE_UNAVAILABLE`), or the server is overloaded (`OVERLOADED`, see `Retry-After`); retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:database-unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is not answering; try again shortly.",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listMyRatings: {
         parameters: {
             query?: {
@@ -4146,7 +4478,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -4159,7 +4491,7 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
                      *       "code": "UNAUTHORIZED"
                      *     }
                      */
@@ -4279,7 +4611,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -4292,7 +4624,7 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
                      *       "code": "UNAUTHORIZED"
                      *     }
                      */
@@ -4421,7 +4753,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
             401: {
                 headers: {
                     /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
@@ -4434,7 +4766,7 @@ export interface operations {
                      *       "type": "urn:songs-api:problem:unauthorized",
                      *       "title": "Unauthorized",
                      *       "status": 401,
-                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, or of a user that no longer exists.",
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
                      *       "code": "UNAUTHORIZED"
                      *     }
                      */

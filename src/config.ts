@@ -20,6 +20,7 @@ const EnvSchema = Type.Object({
   EMBEDDED_MONGODB_DIR: Type.String({ minLength: 1, default: '.data/mongodb' }),
   NODE_ENV: Type.String({ default: 'development' }),
   JWT_SECRET: Type.Optional(Type.String()),
+  JWT_PREVIOUS_SECRETS: Type.String({ default: '' }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 1, default: 30 * 86_400 }),
   ADMIN_USERNAME: Type.Optional(Type.String({ minLength: 1 })),
@@ -59,6 +60,8 @@ export interface Config {
   jwtSecret: Buffer
   /** No `JWT_SECRET` was set: the secret is random for this process, so its tokens die with it. */
   jwtSecretGenerated: boolean
+  /** Secrets rotated out (`JWT_PREVIOUS_SECRETS`): they still verify access tokens until those expire, and sign none. */
+  jwtPreviousSecrets: Buffer[]
   accessTokenTtlSeconds: number
   refreshTokenTtlSeconds: number
   /** An admin created at start when it does not exist yet (both set, or neither). */
@@ -73,14 +76,24 @@ export interface Config {
 /** HS256 needs a key at least as long as its 256-bit output (RFC 7518 §3.2). */
 export const MIN_JWT_SECRET_BYTES = 32
 
+function secretOf (name: string, secret: string): Buffer {
+  const bytes = Buffer.from(secret, 'utf8')
+  if (bytes.length < MIN_JWT_SECRET_BYTES) throw new Error(`${name} must be at least ${MIN_JWT_SECRET_BYTES} bytes`)
+  return bytes
+}
+
 function jwtSecretOf ({ JWT_SECRET: secret, NODE_ENV: nodeEnv }: Env): { jwtSecret: Buffer, jwtSecretGenerated: boolean } {
   if (secret === undefined) {
     if (nodeEnv === 'production') throw new Error('JWT_SECRET is required when NODE_ENV=production')
     return { jwtSecret: randomBytes(MIN_JWT_SECRET_BYTES), jwtSecretGenerated: true }
   }
-  const jwtSecret = Buffer.from(secret, 'utf8')
-  if (jwtSecret.length < MIN_JWT_SECRET_BYTES) throw new Error(`JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes`)
-  return { jwtSecret, jwtSecretGenerated: false }
+  return { jwtSecret: secretOf('JWT_SECRET', secret), jwtSecretGenerated: false }
+}
+
+/** Comma-separated (base64 and hex secrets contain no comma); spaces around each are not part of it. */
+function previousSecretsOf ({ JWT_PREVIOUS_SECRETS: secrets }: Env): Buffer[] {
+  if (secrets.trim() === '') return []
+  return secrets.split(',').map((secret, index) => secretOf(`JWT_PREVIOUS_SECRETS entry ${index + 1}`, secret.trim()))
 }
 
 function adminOf ({ ADMIN_USERNAME: username, ADMIN_PASSWORD: password }: Env): Config['admin'] {
@@ -123,6 +136,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     embeddedMongoDBDir: values.EMBEDDED_MONGODB_DIR,
     nodeEnv: values.NODE_ENV,
     ...jwtSecretOf(values),
+    jwtPreviousSecrets: previousSecretsOf(values),
     accessTokenTtlSeconds: values.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: values.REFRESH_TOKEN_TTL_SECONDS,
     admin: adminOf(values),

@@ -4,8 +4,11 @@ import { MongoServerSelectionError } from 'mongodb'
 import { buildApp } from './app.ts'
 import { loadConfig, withoutCredentials, type Config } from './config.ts'
 import { EMBEDDED_MONGODB_VERSION, startEmbeddedMongoDB, type EmbeddedMongoDB } from './db/embedded-mongodb.ts'
+import { exitOnDatabaseFailure } from './db/start-failure.ts'
 import { chooseServerSource, mongodbAnswers } from './db/mongodb-source.ts'
 import { loggerOptions } from './logger.ts'
+// The instance `node --import ./src/tracing.ts` started (or a no-op): imported here only to flush it at the end.
+import { stopTracing } from './tracing.ts'
 
 const OTHER_DATABASES = `Get one of these:
   - docker compose up            (MongoDB 7, the API and the seed, all in containers)
@@ -46,7 +49,7 @@ if (source === 'embedded') {
 const app = await buildApp(config, { logger: loggerOptions(config.logLevel) }).catch(async (error: unknown) => {
   await embedded?.stop()
   if (error instanceof MongoServerSelectionError) fail(`Cannot reach MongoDB. ${NO_DATABASE}\n(${withoutCredentials(config.mongodbUrl)}: ${error.message})`)
-  throw error
+  exitOnDatabaseFailure(error, config.mongodbUrl)
 })
 if (embedded) {
   app.log.info({ mongodb: embedded.url, dataDir },
@@ -55,12 +58,14 @@ if (embedded) {
   app.log.info({ mongodb: source }, source === 'local' ? `MongoDB on 127.0.0.1:${config.localMongoDBPort}` : 'MongoDB at MONGODB_URL')
 }
 
-// On SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then close MongoDB (and stop the embedded one).
+// On SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then close MongoDB (and stop the embedded one),
+// then export the spans still buffered.
 closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
   if (err) app.log.error({ err }, 'closing after an uncaught error')
   else app.log.info({ signal }, 'closing')
   await app.close()
   await embedded?.stop()
+  await stopTracing()
 })
 
 await app.listen({ port: config.port, host: config.host })

@@ -36,6 +36,11 @@ export function signIn (app: Pick<TestApp, 'inject'>, username: string, password
   return app.inject({ method: 'POST', url: '/auth/token', payload: { username, password }, remoteAddress })
 }
 
+/** `PUT /users/me/password` with the account's access token, answered as it is. */
+export function changePassword (app: Pick<TestApp, 'inject'>, accessToken: string, currentPassword: string, newPassword: string, remoteAddress = '127.0.0.1') {
+  return app.inject({ method: 'PUT', url: '/users/me/password', headers: bearer(accessToken), payload: { current_password: currentPassword, new_password: newPassword }, remoteAddress })
+}
+
 /** Headers for `app.inject` that present the access token. */
 export function bearer (accessToken: string): { authorization: string } {
   return { authorization: `Bearer ${accessToken}` }

@@ -71,6 +71,16 @@ t.test('JWT_SECRET: at least 32 bytes; required in production; random per start 
   t.not(one.jwtSecret.toString('hex'), two.jwtSecret.toString('hex'), 'a new random secret each start')
 })
 
+t.test('JWT_PREVIOUS_SECRETS: none by default; comma-separated, each at least 32 bytes, never echoed in the error', async t => {
+  t.same(loadConfig({}).jwtPreviousSecrets, [])
+  t.same(loadConfig({ JWT_PREVIOUS_SECRETS: ' ' }).jwtPreviousSecrets, [])
+  const [older, oldest] = ['o'.repeat(32), 'p'.repeat(40)]
+  t.same(loadConfig({ JWT_PREVIOUS_SECRETS: `${older}, ${oldest}` }).jwtPreviousSecrets.map(secret => secret.toString()), [older, oldest], 'in order, spaces trimmed')
+  const short = 'short-secret-of-31-bytes-xxxxxx'
+  t.throws(() => loadConfig({ JWT_PREVIOUS_SECRETS: `${older},${short}` }), { message: /^JWT_PREVIOUS_SECRETS entry 2 must be at least 32 bytes$/ })
+  t.throws(() => loadConfig({ JWT_PREVIOUS_SECRETS: `${older},` }), /JWT_PREVIOUS_SECRETS entry 2 must be at least 32 bytes/, 'an empty entry is refused, not skipped')
+})
+
 t.test('token lifetimes and the sign-in limit have defaults and are read from the environment', async t => {
   const defaults = loadConfig({})
   t.equal(defaults.accessTokenTtlSeconds, 900)

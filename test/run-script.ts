@@ -34,14 +34,17 @@ export function runScript (script: string, args: string[], env: Record<string, s
   return runProgram(process.execPath, [script, ...args], { env, input, timeout: 60_000 })
 }
 
+/** How `npm start` (and the image) runs the server: the tracing preload first (it does nothing unless configured). */
+export const SERVER_ARGS = ['--import', './src/tracing.ts', 'src/server.ts']
+
 /**
- * Starts `src/server.ts`; resolves once it listens (or exits), with its output so far. Load shedding and the
+ * Starts `src/server.ts` as `npm start` does; resolves once it listens (or exits), with its output so far. Load shedding and the
  * database timeout are relaxed unless the test sets them: a busy test machine must not turn into 503s in tests
  * about something else. A variable given as `undefined` is removed from the server's environment.
  */
 export async function startServer (env: Record<string, string | undefined>): Promise<{ child: ChildProcess, output: () => string, exited: Promise<number | null> }> {
   const relaxed = { MAX_EVENT_LOOP_DELAY_MS: '60000', MONGODB_TIMEOUT_MS: '10000' }
-  const child = spawn(process.execPath, ['src/server.ts'], { cwd: ROOT, env: { ...process.env, ...relaxed, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, SERVER_ARGS, { cwd: ROOT, env: { ...process.env, ...relaxed, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const exited = once(child, 'exit').then(([code]) => code as number | null)
   const listening = new Promise<void>(resolve => {

@@ -22,6 +22,7 @@ export interface ApiSecrets {
 export class ApiService extends Construct {
   readonly service: ecs.FargateService
   readonly taskDefinition: ecs.FargateTaskDefinition
+  readonly container: ecs.ContainerDefinition
   readonly logGroup: logs.LogGroup
   readonly cluster: ecs.Cluster
 
@@ -36,7 +37,7 @@ export class ApiService extends Construct {
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX }
     })
     const { liveness } = probes
-    this.taskDefinition.addContainer('api', {
+    this.container = this.taskDefinition.addContainer('api', {
       image: ecs.ContainerImage.fromAsset(REPOSITORY_ROOT),
       portMappings: [{ containerPort }],
       environment: { NODE_ENV: 'production', HOST: '0.0.0.0', PORT: String(containerPort), LOG_LEVEL: 'info' },
@@ -58,7 +59,7 @@ export class ApiService extends Construct {
     })
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
-      reason: 'The plain environment holds only non-secret settings (NODE_ENV, HOST, PORT, LOG_LEVEL, the metrics collector configuration); MONGODB_URL, JWT_SECRET and REDIS_URL come from Secrets Manager through `secrets`'
+      reason: 'The plain environment holds only non-secret settings (NODE_ENV, HOST, PORT, LOG_LEVEL, the OTEL_* tracing settings, the collector configurations); MONGODB_URL, JWT_SECRET and REDIS_URL come from Secrets Manager through `secrets`'
     })
     Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -7,8 +7,8 @@ import type { AlarmTopics } from './alarm-topics.ts'
 /** The Prometheus rules of monitoring/ (recording and alerting), loaded into the workspace as they are. */
 export const PROMETHEUS_RULES = new URL('../../monitoring/prometheus/songs-api.rules.yml', import.meta.url)
 
-// ADOT collector image, pinned: the sidecar that scrapes the task's own /metrics.
-const COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3'
+// ADOT collector image, pinned: the sidecars that scrape the task's own /metrics and receive its traces.
+export const COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3'
 
 /**
  * Application metrics (section 4.2): an ADOT collector sidecar scrapes `/metrics` on the task's own address

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { MongoServerError, type Collection, type Filter } from 'mongodb'
+import { retryingTransient } from './retry-transient.ts'
 
 /** A collection whose documents expire a fixed time after their `created_at`. */
 type Expiring<T extends { created_at: Date }> = Collection<T>
@@ -40,7 +41,7 @@ export async function removeExpired<T extends { created_at: Date }> (collection:
  * treat an expired document as gone, since either way it can outlive its time by up to a minute.
  */
 export async function expireDocuments<T extends { created_at: Date }> (fastify: FastifyInstance, collection: Expiring<T>, ttlSeconds: number): Promise<void> {
-  if (await ensureExpiresIndex(collection, ttlSeconds)) return
+  if (await retryingTransient(() => ensureExpiresIndex(collection, ttlSeconds))) return
   const sweep = setInterval(() => {
     removeExpired(collection, ttlSeconds * 1000).catch((err: unknown) => fastify.log.warn({ err, collection: collection.collectionName }, 'removing expired documents failed'))
   }, Math.min(ttlSeconds * 1000, 60_000)).unref()

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ObjectId, type Collection } from 'mongodb'
-import { insertUnlessDuplicate, type IdempotencyKeyDocument } from './collections.ts'
+import type { IdempotencyKeyDocument } from './documents.ts'
+import { insertUnlessDuplicate } from './unique-writes.ts'
 import { idempotencyKeyBusy, idempotencyKeyReused } from '../lib/problems/idempotency.ts'
 
 type Keys = Collection<IdempotencyKeyDocument>
@@ -17,8 +18,11 @@ export function fingerprint (...parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url')
 }
 
-/** A key's claim; `claimed` when this request made it, false when an earlier request with the key did. */
-export type Claim = IdempotencyKeyDocument & { claimed: boolean }
+/**
+ * A key's claim; `claimed` when this request made it, false when an earlier request with the key did; `taken`
+ * when this request took it over from an earlier one that failed or crashed (whose work may be half done).
+ */
+export type Claim = IdempotencyKeyDocument & { claimed: boolean, taken?: boolean }
 
 /**
  * Claims `key` for a request, or returns the claim an earlier request with the same key made (with its answer,
@@ -80,5 +84,5 @@ export async function takeOverClaim (keys: Keys, key: string): Promise<Claim | n
     { $set: { created_at: new Date() }, $unset: { released: '' } },
     { returnDocument: 'after' }
   )
-  return taken && { ...taken, claimed: true }
+  return taken && { ...taken, claimed: true, taken: true }
 }

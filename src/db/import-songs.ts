@@ -1,6 +1,9 @@
-import type { AnyBulkWriteOperation, ObjectId } from 'mongodb'
-import { duplicatesOnly, insertSkippingDuplicates, type Collections, type LevelStatsDocument, type SongDocument } from './collections.ts'
+import { ObjectId, type AnyBulkWriteOperation } from 'mongodb'
+import type { Collections } from './collections.ts'
+import type { SongDocument } from './documents.ts'
+import { duplicatesOnly, insertSkippingDuplicates } from './unique-writes.ts'
 import { applyLevelStatsChange } from './level-stats.ts'
+import { addTerms, removeTerms } from './search-terms.ts'
 import { songDocument } from './song-document.ts'
 import type { NewSong } from './song-file.ts'
 
@@ -10,22 +13,31 @@ import type { NewSong } from './song-file.ts'
  * writer inserted first is a duplicate-key miss here, and only this call's own inserts are counted.
  * Returns how many songs it inserted.
  */
-export async function importSongs ({ songs, levelStats }: Collections, newSongs: NewSong[]): Promise<number> {
+export async function importSongs ({ songs, searchTerms, levelStats }: Collections, newSongs: NewSong[]): Promise<number> {
   if (newSongs.length === 0) return 0
-  const operations: AnyBulkWriteOperation<SongDocument>[] = newSongs.map(song => ({
+  // Each song gets its `_id` here, so that its search terms are written before it; the terms of songs that were
+  // there already (by artist and title) are removed after.
+  const documents = newSongs.map(song => ({ _id: new ObjectId(), ...songDocument(song) }))
+  await addTerms(searchTerms, documents)
+  const operations: AnyBulkWriteOperation<SongDocument>[] = documents.map(document => ({
     updateOne: {
-      filter: { artist: song.artist, title: song.title },
-      update: { $setOnInsert: songDocument(song) },
+      filter: { artist: document.artist, title: document.title },
+      update: { $setOnInsert: document },
       upsert: true
     }
   }))
-  let inserted: number[]
+  let upserted: Record<number, unknown>
   try {
-    inserted = Object.keys((await songs.bulkWrite(operations, { ordered: false })).upsertedIds).map(Number)
+    upserted = (await songs.bulkWrite(operations, { ordered: false })).upsertedIds
   } catch (error) {
-    inserted = Object.keys(duplicatesOnly(error).result.upsertedIds).map(Number)
+    upserted = duplicatesOnly(error).result.upsertedIds
   }
-  await addToLevelStats(levelStats, inserted.map(index => newSongs[index]!))
+  // Told apart by the `_id`s given here, not by the indexes reported: FerretDB 1 numbers the upserts among
+  // themselves, not among the operations.
+  const insertedIds = new Set(Object.values(upserted).map(id => String(id)))
+  const inserted = documents.filter(document => insertedIds.has(document._id.toHexString()))
+  await removeTerms(searchTerms, documents.filter(document => !insertedIds.has(document._id.toHexString())))
+  await addToLevelStats(levelStats, inserted)
   return inserted.length
 }
 
@@ -34,10 +46,17 @@ export async function importSongs ({ songs, levelStats }: Collections, newSongs:
  * and adds those inserted to the level stats as importSongs does. A song already there, by `_id` or by artist
  * and title, is skipped, so a load can be run again. Returns how many songs it inserted.
  */
-export async function insertSongs ({ songs, levelStats }: Collections, newSongs: (NewSong & { _id: ObjectId })[]): Promise<number> {
+export async function insertSongs ({ songs, searchTerms, levelStats }: Collections, newSongs: (NewSong & { _id: ObjectId })[]): Promise<number> {
   if (newSongs.length === 0) return 0
   const documents = newSongs.map(songDocument)
+  await addTerms(searchTerms, documents)
   const skipped = await insertSkippingDuplicates(songs, documents)
+  // A song skipped for its artist and title has another `_id`: the terms written for this one go.
+  const notInserted = documents.filter((_document, index) => skipped.has(index))
+  if (notInserted.length > 0) {
+    const there = new Set((await songs.find({ _id: { $in: notInserted.map(song => song._id) } }, { projection: { _id: 1 }, limit: notInserted.length, singleBatch: true }).toArray()).map(song => song._id.toHexString()))
+    await removeTerms(searchTerms, notInserted.filter(song => !there.has(song._id.toHexString())))
+  }
   const inserted = newSongs.filter((_song, index) => !skipped.has(index))
   await addToLevelStats(levelStats, inserted)
   return inserted.length
@@ -50,8 +69,5 @@ async function addToLevelStats (levelStats: Collections['levelStats'], inserted:
     perLevel.set(level, { count: stats.count + 1, sum: stats.sum + difficulty })
   }
   if (perLevel.size === 0) return
-  const operations: AnyBulkWriteOperation<LevelStatsDocument>[] = [...perLevel].map(([level, { count, sum }]) => ({
-    updateOne: { filter: { _id: level }, update: { $inc: { count, sum } }, upsert: true }
-  }))
-  await applyLevelStatsChange(levelStats, operations)
+  await applyLevelStatsChange(levelStats, [...perLevel].map(([level, { count, sum }]) => ({ level, count, sum })))
 }

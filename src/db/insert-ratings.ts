@@ -1,10 +1,13 @@
 import type { AnyBulkWriteOperation } from 'mongodb'
-import { foldIntoSummary, insertSkippingDuplicates, withRatings, type Collections, type RatingDocument, type RatingSummaryDocument } from './collections.ts'
+import type { Collections } from './collections.ts'
+import type { RatingDocument, RatingSummaryDocument } from './documents.ts'
+import { foldIntoSummary, withRatings } from './rating-summary.ts'
+import { insertSkippingDuplicates } from './unique-writes.ts'
 
 /**
  * Bulk-loads ratings, then folds those inserted into their songs' summaries. A summary that does not exist
- * yet is inserted whole (a plain insert, far cheaper than an upsert on servers that scan for it); one that
- * exists gets the same atomic update a posted rating uses. A rating already there (same `_id`) is skipped and
+ * yet is inserted whole (a plain insert, far cheaper than an upsert on servers that scan for it, and no racing
+ * upsert that could lose increments); one that exists gets the same atomic `$inc` a posted rating uses. A rating already there (same `_id`) is skipped and
  * not counted again, so a load can be run again. A crash between the two writes leaves what
  * `npm run ratings:reconcile` repairs. Returns how many ratings it inserted.
  */
@@ -22,7 +25,7 @@ export async function insertRatings ({ ratings, ratingSummaries }: Collections, 
   if (existing.size > 0) {
     const operations: AnyBulkWriteOperation<RatingSummaryDocument>[] = [...existing].map(index => {
       const { _id, distribution } = summaries[index]!
-      return { updateOne: { filter: { _id }, update: foldIntoSummary(distribution)!, upsert: true } }
+      return { updateOne: { filter: { _id }, update: foldIntoSummary(distribution)! } }
     })
     await ratingSummaries.bulkWrite(operations, { ordered: false })
   }

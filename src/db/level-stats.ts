@@ -1,14 +1,18 @@
-import type { AnyBulkWriteOperation, Collection } from 'mongodb'
-import { duplicatesOnly, type LevelStatsDocument, type SongDocument } from './collections.ts'
+import type { Collection } from 'mongodb'
+import type { LevelStatsDocument, SongDocument } from './documents.ts'
+import { incrementCreating } from './unique-writes.ts'
 
 type Levelled = Pick<SongDocument, 'level' | 'difficulty'>
 
+/** How much a level's count and sum of difficulties change. */
+export interface LevelStatsDelta { level: number, count: number, sum: number }
+
 /**
- * The `$inc`s that move the level stats from a song as it was (`before`, none for a new song) to as it is
+ * The deltas that move the level stats from a song as it was (`before`, none for a new song) to as it is
  * (`after`, none for a deleted one): a change of level moves the song between two levels, a change of
  * difficulty changes its level's sum. Deltas, never values read and written back, so concurrent writes add up.
  */
-export function levelStatsChange (before: Levelled | undefined, after: Levelled | undefined): AnyBulkWriteOperation<LevelStatsDocument>[] {
+export function levelStatsChange (before: Levelled | undefined, after: Levelled | undefined): LevelStatsDelta[] {
   const deltas = new Map<number, { count: number, sum: number }>()
   const add = ({ level, difficulty }: Levelled, n: number) => {
     const delta = deltas.get(level) ?? { count: 0, sum: 0 }
@@ -16,21 +20,10 @@ export function levelStatsChange (before: Levelled | undefined, after: Levelled 
   }
   if (before) add(before, -1)
   if (after) add(after, 1)
-  return [...deltas].filter(([, { count, sum }]) => count !== 0 || sum !== 0).map(([level, { count, sum }]) => ({
-    updateOne: { filter: { _id: level }, update: { $inc: { count, sum } }, upsert: true }
-  }))
+  return [...deltas].filter(([, { count, sum }]) => count !== 0 || sum !== 0).map(([level, { count, sum }]) => ({ level, count, sum }))
 }
 
-/**
- * Applies level-stats `$inc` upserts. Two first songs of a level at once can both try to insert its stats: MongoDB
- * retries such an upsert itself, other MongoDB-wire servers (FerretDB) report the duplicate key, so the operations
- * that lost the race are applied once more, as the updates they now are.
- */
-export async function applyLevelStatsChange (levelStats: Collection<LevelStatsDocument>, operations: AnyBulkWriteOperation<LevelStatsDocument>[]): Promise<void> {
-  if (operations.length === 0) return
-  try {
-    await levelStats.bulkWrite(operations, { ordered: false })
-  } catch (error) {
-    await levelStats.bulkWrite([duplicatesOnly(error).writeErrors].flat().map(e => operations[e.index]!), { ordered: false })
-  }
+/** Applies level-stats deltas, each an `$inc` of its level's document, which the level's first song creates. */
+export async function applyLevelStatsChange (levelStats: Collection<LevelStatsDocument>, deltas: LevelStatsDelta[]): Promise<void> {
+  await Promise.all(deltas.map(({ level, count, sum }) => incrementCreating(levelStats, { _id: level, count: 0, sum: 0 }, { count, sum })))
 }

@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation } from 'mongodb'
-import type { Collections, LevelStatsDocument } from './collections.ts'
+import type { Collections } from './collections.ts'
+import type { LevelStatsDocument } from './documents.ts'
 
 // Sums of fractional difficulties added in another order differ in their last bits; that is not a divergence.
 const SUM_TOLERANCE = 1e-9

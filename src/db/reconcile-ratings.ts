@@ -1,5 +1,7 @@
 import type { AnyBulkWriteOperation, ObjectId } from 'mongodb'
-import { withRatings, type Collections, type RatingSummaryDocument } from './collections.ts'
+import type { Collections } from './collections.ts'
+import type { RatingSummaryDocument } from './documents.ts'
+import { withRatings } from './rating-summary.ts'
 
 const BATCH = 1000
 

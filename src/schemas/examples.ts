@@ -13,7 +13,7 @@ import type { RefreshRequest, TokenPair } from './auth.ts'
 import type { RatingInput, RatingSummary, UserRating } from './ratings.ts'
 import type { DifficultyAverage, Song, SongInput, SongPage, SongPatch } from './songs.ts'
 import type { UserPage, UserPatch } from './user-directory.ts'
-import type { Credentials, User } from './users.ts'
+import type { Credentials, PasswordChange, User } from './users.ts'
 
 // Examples for the OpenAPI document: songs of seed/songs.json and what the API answers for them on a freshly
 // seeded catalog. Ids are given when a database seeds itself, so these ones are only an example. The schemas
@@ -70,10 +70,12 @@ export const userRatingPageExample = {
 
 export const credentialsExample = { username: 'alice', password: 'correct horse battery staple' }
 
+export const passwordChangeExample = { current_password: credentialsExample.password, new_password: 'staple battery horse correct' }
+
 export const userExample = { id: '6b0257a1eb866bb1e55122b0', username: 'alice', roles: ['user' as const], created_at: '2026-11-22T09:00:00.000Z', disabled: false }
 
 export const tokenPairExample = {
-  access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI2YjAyNTdhMWViODY2YmIxZTU1MTIyYjAiLCJyb2xlcyI6WyJ1c2VyIl0sImlhdCI6MTc5NTg1NjQwMCwiZXhwIjoxNzk1ODU3MzAwfQ.NC7oVkng4ajP-VUTP0uxN_WBclwDz_ecQmE83_Wy7O4',
+  access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjZmOTQ3NDYwMDFmYWFmZmQifQ.eyJzdWIiOiI2YjAyNTdhMWViODY2YmIxZTU1MTIyYjAiLCJzZXNzaW9uX3ZlcnNpb24iOjAsImlhdCI6MTc5NTg1NjQwMCwiZXhwIjoxNzk1ODU3MzAwfQ.7FKpRAO_bvBIPSsp6XunQs8hDlKuTT_p0gOvNxuKr7c',
   token_type: 'Bearer' as const,
   expires_in: 900,
   refresh_token: 'q1j2ercBBWtPwHp3J7PAMd9gl53zkX53cibyFFhEFdQ'
@@ -119,6 +121,7 @@ export const COMPONENT_EXAMPLES = {
   RatingInput: ratingInputExample,
   UserRating: userRatingExample,
   Credentials: credentialsExample,
+  PasswordChange: passwordChangeExample,
   User: userExample,
   TokenPair: tokenPairExample,
   RefreshRequest: { refresh_token: tokenPairExample.refresh_token },
@@ -133,6 +136,7 @@ export const COMPONENT_EXAMPLES = {
   RatingInput: Static<typeof RatingInput>,
   UserRating: Static<typeof UserRating>,
   Credentials: Static<typeof Credentials>,
+  PasswordChange: Static<typeof PasswordChange>,
   User: Static<typeof User>,
   TokenPair: Static<typeof TokenPair>,
   RefreshRequest: Static<typeof RefreshRequest>,

@@ -5,12 +5,12 @@ import { RatingInput, RatingSummary, UserRating, UserRatingPage } from './rating
 import { DifficultyAverage, Song, SongInput, SongPage, SongPatch } from './songs.ts'
 import { AccountDeletion, AccountExport } from './account-data.ts'
 import { UserPage, UserPatch } from './user-directory.ts'
-import { Credentials, User } from './users.ts'
+import { Credentials, PasswordChange, User } from './users.ts'
 
 /** Schemas registered with `addSchema`: routes `$ref` them and the OpenAPI document lists them as components. */
 export const sharedSchemas = [FieldError, Problem, Song, SongPage, DifficultyAverage, RatingInput, RatingSummary, Health, Readiness,
   // Accounts
-  Credentials, User, TokenPair, RefreshRequest,
+  Credentials, User, TokenPair, RefreshRequest, PasswordChange,
   // Catalog writes and ratings by users.
   SongInput, SongPatch, UserRating, UserRatingPage,
   // Admins and account data.

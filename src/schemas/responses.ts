@@ -7,8 +7,8 @@ import { validationFailed } from '../lib/problems/requests.ts'
 
 const PROBLEM_DESCRIPTIONS = {
   400: 'Invalid parameters or body (`VALIDATION_FAILED`, each failing field in `errors`), a body that is not JSON (`MALFORMED_JSON`) or a URL that cannot be decoded (`MALFORMED_URL`).',
-  401: 'No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API or of a deleted user. `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent.',
-  403: 'The bearer token is valid but its roles do not allow this (`FORBIDDEN`).',
+  401: 'No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent.',
+  403: 'The bearer token is valid but the user\'s roles do not allow this (`FORBIDDEN`).',
   404: 'No song has this id (`SONG_NOT_FOUND`).',
   409: 'A request with this `Idempotency-Key` is still being processed (`IDEMPOTENCY_KEY_BUSY`); retry shortly.',
   413: 'The body is larger than the API accepts (`PAYLOAD_TOO_LARGE`).',

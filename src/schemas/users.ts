@@ -26,6 +26,12 @@ export const Credentials = Type.Object({
   password: Password
 }, { $id: 'Credentials', additionalProperties: false })
 
+export const PasswordChange = Type.Object({
+  // Checked, not held to today's rules: any password the account could have.
+  current_password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX, description: 'The password the account has now.' }),
+  new_password: Password
+}, { $id: 'PasswordChange', additionalProperties: false })
+
 export const Role = Type.Union([Type.Literal('user'), Type.Literal('admin')], { description: '`admin` may change the catalog.' })
 
 export const User = Type.Object({

@@ -27,6 +27,9 @@ t.test('a generated catalog has derived data equal to what its raw songs and rat
   t.equal(ratings.length, RATINGS)
   t.equal(new Set(songs.map(s => `${s.artist}\n${s.title}`)).size, SONGS, 'artist and title unique')
   for (const song of songs) t.same(song.search_prefixes.toSorted(), searchPrefixes(song.artist, song.title).toSorted(), `prefixes of ${song.title}`)
+  const terms = (await collections.searchTerms.find().toArray()).map(term => term._id).filter(id => !id.startsWith('#'))
+  const wanted = songs.flatMap(song => searchPrefixes(song.artist, song.title).map(prefix => `${prefix} ${song._id.toHexString()}`))
+  t.same(terms.toSorted(), wanted.toSorted(), 'one search term per prefix of each song, and no other')
 
   const perLevel = new Map<number, { count: number, sum: number }>()
   for (const { level, difficulty } of songs) {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import t from 'tap'
-import { alarms, cachedRoutes, deployment, edgeMaxTtlSeconds, mongodbMaxPoolSize, probes, scaling, slo, waf } from '../../infra/design.ts'
+import { alarms, cachedRoutes, deployment, edgeMaxTtlSeconds, mongodbMaxPoolSize, probes, scaling, slo, tracing, waf } from '../../infra/design.ts'
 import { environment } from '../../infra/environments.ts'
 
 // docs/architecture.md states the design's numbers in prose and tables; infra/design.ts is where they live.
@@ -106,4 +106,11 @@ t.test('each section names the code that implements it, and every file it names 
   const paths = new Set([...doc.matchAll(/`((?:infra|monitoring|src|test)\/[^`\s]+\.(?:ts|yml|json))`/g)].map(m => m[1]!))
   t.ok(paths.size >= 20, `${paths.size} files named`)
   for (const path of paths) t.ok(existsSync(new URL(path, ROOT)), `${path} exists`)
+})
+
+t.test('traces (section 4.2): the sampling ratio, what it records at the peak, the receiver port', async t => {
+  t.match(prose, `**\`parentbased_traceidratio\` at ${tracing.sampleRatio * 100} %**`)
+  // The origin's peak (section 3.2) times the ratio.
+  t.match(prose, `≈ 2,600 req/s that reach the origin at the peak that is ≈ ${Math.round(2600 * tracing.sampleRatio)} traces/s`)
+  t.match(prose, `(\`127.0.0.1:${tracing.otlpHttpPort}\`)`)
 })

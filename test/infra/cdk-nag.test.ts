@@ -31,6 +31,7 @@ t.test('every acknowledged finding is a named rule with its reason, and the list
     'songs-api-staging/AccessLogs AwsSolutions-S1',
     'songs-api-staging/Api/Task AwsSolutions-ECS2',
     'songs-api-staging/Api/Task/ExecutionRole AwsSolutions-IAM5[Resource::*]',
+    'songs-api-staging/Api/Task/TaskRole AwsSolutions-IAM5[Resource::*]',
     'songs-api-staging/Edge/Distribution AwsSolutions-CFR1',
     'songs-api-staging/JwtSecret AwsSolutions-SMG4',
     'songs-api-staging/MongodbUrl AwsSolutions-SMG4',

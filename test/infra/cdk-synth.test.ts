@@ -23,7 +23,7 @@ t.test('`cdk synth` (the CLI, with cdk.json) writes a template per environment a
   const assets = JSON.parse(readFileSync(join(out, 'songs-api-production.assets.json'), 'utf8'))
   const images = Object.values(assets.dockerImages) as Array<{ source: { directory: string } }>
   t.equal(images.length, 1, 'one image: the API’s')
-  t.ok(readFileSync(join(out, images[0]!.source.directory, 'Dockerfile'), 'utf8').includes('CMD ["node", "src/server.ts"]'), 'built from the repository’s Dockerfile at deploy time')
+  t.ok(readFileSync(join(out, images[0]!.source.directory, 'Dockerfile'), 'utf8').includes('CMD ["node", "--import", "./src/tracing.ts", "src/server.ts"]'), 'built from the repository’s Dockerfile at deploy time')
 })
 
 const cfnLint = externalProgram('cfn-lint', 'pip install -r .ci/requirements.txt')

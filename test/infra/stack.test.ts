@@ -2,7 +2,7 @@ import { aws_cloudfront as cloudfront } from 'aws-cdk-lib'
 import type { Template } from 'aws-cdk-lib/assertions'
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { alarms, cachedRoutes, containerPort, deployment, edgeMaxTtlSeconds, errorBudget, probes, scaling, waf } from '../../infra/design.ts'
+import { alarms, cachedRoutes, containerPort, deployment, edgeMaxTtlSeconds, errorBudget, probes, scaling, tracing, waf } from '../../infra/design.ts'
 import { PROMETHEUS_RULES } from '../../infra/constructs/metrics-collector.ts'
 import { pathPattern, synthesize } from './synth.ts'
 
@@ -179,13 +179,37 @@ for (const { environment, template } of stacks) {
     t.same(subnetGroup.SubnetIds.map((s: any) => s.Ref).sort(), isolated.sort(), 'Redis in the isolated subnets')
   })
 
-  t.test(`${environment.name}: least privilege: the task role may only write metrics to its workspace`, async t => {
+  t.test(`${environment.name}: least privilege: the task role may only write metrics to its workspace and traces to X-Ray`, async t => {
     const taskRole = only(template, 'AWS::ECS::TaskDefinition').TaskRoleArn['Fn::GetAtt'][0]
     const statements = resources(template, 'AWS::IAM::Policy')
       .filter(p => p.properties.Roles.some((r: any) => r.Ref === taskRole))
       .flatMap(p => p.properties.PolicyDocument.Statement)
-    t.same(statements, [{ Action: 'aps:RemoteWrite', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::APS::Workspace'))[0], 'Arn'] } }])
+    t.same(statements, [
+      { Action: 'aps:RemoteWrite', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::APS::Workspace'))[0], 'Arn'] } },
+      // Neither action has resource-level permissions; no sampling rules are read (the API samples itself).
+      { Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Effect: 'Allow', Resource: '*' }
+    ])
     t.same(resources(template, 'AWS::IAM::Role').find(r => r.id === taskRole)?.properties.ManagedPolicyArns, undefined, 'no managed policies')
+  })
+
+  t.test(`${environment.name}: traces: the API sends OTLP to an ADOT sidecar on the task's loopback, which exports to X-Ray`, async t => {
+    const containers = only(template, 'AWS::ECS::TaskDefinition').ContainerDefinitions
+    const collector = containers.find((c: any) => c.Name === 'trace-collector')
+    t.match(collector, { Essential: false, ReadonlyRootFilesystem: true, Image: /aws-otel-collector:v\d/ }, 'a non-essential ADOT sidecar: losing it loses traces, not requests')
+    const config = JSON.parse(collector.Environment.find((e: any) => e.Name === 'AOT_CONFIG_CONTENT').Value['Fn::Sub'])
+    t.same(config.receivers, { otlp: { protocols: { http: { endpoint: `127.0.0.1:${tracing.otlpHttpPort}` } } } }, 'OTLP/HTTP on the loopback only')
+    t.same(config.service.pipelines, { traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['awsxray'] } })
+    // A Fn::Sub placeholder, filled in by CloudFormation.
+    t.equal(config.exporters.awsxray.region, '${AWS::Region}') // eslint-disable-line no-template-curly-in-string
+    const environmentOf = (container: any) => Object.fromEntries(container.Environment.map((e: any) => [e.Name, e.Value]))
+    t.match(environmentOf(apiContainer(template)), {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${tracing.otlpHttpPort}`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: String(tracing.sampleRatio)
+    }, 'the API samples its share of requests and sends them to the sidecar')
+    t.same(apiContainer(template).DependsOn, [{ ContainerName: 'trace-collector', Condition: 'START' }], 'the API starts after the sidecar')
+    t.equal(collector.LogConfiguration.Options['awslogs-stream-prefix'], 'trace-collector')
   })
 
   t.test(`${environment.name}: logs retained and, with secrets, Redis and the alarm topics, encrypted with the stack's key`, async t => {

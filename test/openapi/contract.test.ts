@@ -2,7 +2,7 @@ import { ObjectId } from 'mongodb'
 import type { MediaTypeObject, ReferenceObject, RequestBodyObject, SchemaObject } from 'openapi-typescript'
 import t, { type Test } from 'tap'
 import type { buildApp } from '../../src/app.ts'
-import { difficultyAverageExample, searchResultExample } from '../../src/schemas/examples.ts'
+import { difficultyAverageExample, passwordChangeExample, searchResultExample } from '../../src/schemas/examples.ts'
 import { buildAppBehindProxy, buildTestApp } from '../helper.ts'
 import { rateSong } from '../rate-song.ts'
 import { committedSpec, operationsOf, parametersOf, responseValidator, type Operation } from './spec.ts'
@@ -65,30 +65,42 @@ function exampleCall ({ method, path, operation }: Operation, real: Record<strin
   return { method, url: query.size ? `${url}?${query}` : url, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }
 }
 
-/** A real song, and the tokens of an admin (made without a request, so that no rate limit is used up). */
-async function realValues (app: Awaited<ReturnType<typeof buildApp>>, base: string): Promise<Record<string, string>> {
+type App = Awaited<ReturnType<typeof buildApp>>
+
+/** A bearer header for the user's current session, made without a request. */
+async function authorizationOf (app: App, userId: ObjectId): Promise<string> {
+  return `Bearer ${app.jwt.sign({ sub: userId.toHexString(), session_version: (await app.usersRepository.access(userId))!.sessionVersion })}`
+}
+
+const CONTRACT_ADMIN_PASSWORD = 'contract-admin-password'
+
+/** A real song, and the password and tokens of an admin (made without a request, so that no rate limit is used up). */
+async function realValues (app: App, base: string): Promise<Record<string, string>> {
   const page = await (await fetch(`${base}/songs`)).json() as { items: { id: string }[] }
-  const { user } = (await app.usersRepository.makeAdmin('contract-admin', 'contract-admin-password'))!
+  const { user } = (await app.usersRepository.makeAdmin('contract-admin', CONTRACT_ADMIN_PASSWORD))!
+  const userId = ObjectId.createFromHexString(user.id)
   // Another admin, so that the caller may delete itself; another user for the admin routes on one user.
-  await app.usersRepository.makeAdmin('contract-admin-2', 'contract-admin-password')
+  await app.usersRepository.makeAdmin('contract-admin-2', CONTRACT_ADMIN_PASSWORD)
   const other = (await app.usersRepository.create('contract-user', 'contract-user-password'))!
   return {
     song_id: page.items[0]!.id,
     user_id: other.id,
-    password: 'contract-admin-password',
-    refresh_token: await app.refreshTokensRepository.issue(ObjectId.createFromHexString(user.id)),
-    authorization: `Bearer ${app.jwt.sign({ sub: user.id, roles: user.roles })}`
+    current_password: CONTRACT_ADMIN_PASSWORD,
+    // The caller deletes itself last, after the password change has given it the example's new password.
+    password: passwordChangeExample.new_password,
+    refresh_token: await app.refreshTokensRepository.issue(userId, 0),
+    authorization: await authorizationOf(app, userId)
   }
 }
 
-// Deletions last, the caller's rating before the song, and the caller's own account at the very end: each example
-// request finds what it is about.
+// Deletions last, the caller's rating before the song: each example request finds what it is about. After them the
+// operations that end the caller's sessions, each sent with a token of the session then current, and at the very end
+// the caller's deletion of its own account.
+const ENDS_SESSIONS = new Set(['changePassword', 'signOutEverywhere'])
+const endsSessions = (o: Operation) => ENDS_SESSIONS.has(o.operation.operationId!)
 const selfDeletion = (o: Operation) => o.operation.operationId === 'deleteCurrentUser'
-const inOrder = [
-  ...operations.filter(o => o.method !== 'DELETE'),
-  ...operations.filter(o => o.method === 'DELETE' && !selfDeletion(o)).reverse(),
-  ...operations.filter(selfDeletion)
-]
+const rest = operations.filter(o => !endsSessions(o) && !selfDeletion(o))
+const inOrder = [...rest.filter(o => o.method !== 'DELETE'), ...rest.filter(o => o.method === 'DELETE').reverse(), ...operations.filter(endsSessions), ...operations.filter(selfDeletion)]
 
 t.test('every operation answers its documented example request with a documented success', async t => {
   const app = await buildTestApp(t)
@@ -96,7 +108,9 @@ t.test('every operation answers its documented example request with a documented
   const real = await realValues(app, base)
   // The admin has rated the song, so the operations on the caller's rating find one.
   await rateSong(app, real.song_id!, 4, { authorization: real.authorization! })
+  const admin = (await app.database.collections.users.findOne({ username: 'contract-admin' }))!
   for (const operation of inOrder) {
+    real.authorization = await authorizationOf(app, admin._id)
     const { status } = await check(t, base, exampleCall(operation, real))
     t.ok(status >= 200 && status < 300, `${operation.operation.operationId} answered ${status}`)
   }
@@ -114,8 +128,10 @@ t.test('the documented examples are what the seeded catalog answers', async t =>
 t.test('errors of every route are the documented problems', async t => {
   const app = await buildTestApp(t)
   const base = await listen(app)
-  const { song_id: songId } = await realValues(app, base)
+  const { song_id: songId, authorization } = await realValues(app, base)
   const json = { 'content-type': 'application/json' }
+  await app.usersRepository.create('contract-disabled', CONTRACT_ADMIN_PASSWORD)
+  await app.database.collections.users.updateOne({ username: 'contract-disabled' }, { $set: { disabled: true } })
   const calls: [Call, number, string][] = [
     [{ method: 'GET', url: '/songs?limit=0' }, 400, 'VALIDATION_FAILED'],
     [{ method: 'GET', url: '/songs?cursor=nope' }, 400, 'VALIDATION_FAILED'],
@@ -139,6 +155,9 @@ t.test('errors of every route are the documented problems', async t => {
     [{ method: 'POST', url: '/auth/refresh', headers: json, body: JSON.stringify({ refresh_token: 'A'.repeat(43) }) }, 401, 'INVALID_REFRESH_TOKEN'],
     [{ method: 'POST', url: '/auth/refresh', headers: json, body: JSON.stringify({}) }, 400, 'VALIDATION_FAILED'],
     [{ method: 'POST', url: '/auth/logout', headers: json, body: '{"refresh_token":' }, 400, 'MALFORMED_JSON'],
+    [{ method: 'POST', url: '/auth/token', headers: json, body: JSON.stringify({ username: 'contract-disabled', password: CONTRACT_ADMIN_PASSWORD }) }, 403, 'ACCOUNT_DISABLED'],
+    [{ method: 'PUT', url: '/users/me/password', headers: { ...json, authorization: authorization! }, body: JSON.stringify({ current_password: 'not the password', new_password: 'long enough password' }) }, 401, 'INVALID_CREDENTIALS'],
+    [{ method: 'POST', url: '/auth/logout-all' }, 401, 'UNAUTHORIZED'],
     [{ method: 'GET', url: '/users/me' }, 401, 'UNAUTHORIZED'],
     [{ method: 'GET', url: '/users/me', headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' } }, 401, 'UNAUTHORIZED']
   ]

@@ -79,3 +79,24 @@ t.test('ratings:reconcile refuses an argument that is not a song id', async t =>
   t.equal(run.code, 2)
   t.match(run.stderr, 'Not a song id: "nope"')
 })
+
+t.test('ratings:reconcile first finishes what a crash left journaled: the counted rating is stored, and counted once', async t => {
+  const app = await buildTestApp(t)
+  const songId: string = json(await app.inject('/songs?limit=1')).items[0].id
+  t.equal((await rateSong(app, songId, 3)).statusCode, 201)
+  await app.ratingsRepository.flush()
+  // What a request that crashed right after its summary write leaves: a rating of 5 counted and journaled, not stored.
+  const ratingId = new ObjectId()
+  const crashedAt = new Date(Date.now() - 3_600_000)
+  await app.database.collections.ratingSummaries.updateOne({ _id: new ObjectId(songId) }, {
+    $inc: { count: 1, sum: 5, 'distribution.5': 1 },
+    $push: { pending: { op: ratingId, at: crashedAt, rating_id: ratingId, stars: 5 } }
+  })
+  const run = await runScript('src/scripts/reconcile-ratings.ts', [], { MONGODB_URL: app.database.url })
+  t.equal(run.code, 0, run.stderr)
+  t.match(run.stdout, 'Finished 1 journaled rating changes')
+  t.match(run.stdout, 'Reconciled all songs: 0 summaries corrected', 'the journal had counted it right')
+  t.same(await app.database.collections.ratings.findOne({ _id: ratingId }), { _id: ratingId, song_id: new ObjectId(songId), rating: 5, created_at: crashedAt }, 'the rating is stored')
+  t.same(json(await app.inject(`/songs/avg/rating/${songId}`)), expectedSummary(songId, [3, 5]))
+  t.same((await app.database.collections.ratingSummaries.findOne({ _id: new ObjectId(songId) }))?.pending, [], 'nothing left journaled')
+})

@@ -235,6 +235,15 @@ function catalogHostileRequests (songId: string, otherSong: { artist: string, ti
     ['delete my rating, unknown song (404)', httpRequest('DELETE', `/users/me/ratings/${UNKNOWN_ID}`, user)],
     ['my ratings, JSON as the token', get('/users/me/ratings', { authorization: 'Bearer {"alg":"none","sub":"x"}' })],
     ['my ratings, 10k token', get('/users/me/ratings', { authorization: `Bearer ${LONG}` })],
+    // The caller's password, with a user's token: refused before anything is written.
+    ['password change current $ne', httpRequest('PUT', '/users/me/password', { ...JSON_TYPE, ...user }, JSON.stringify({ current_password: { $ne: null }, new_password: 'long enough password' }))],
+    ['password change new array', httpRequest('PUT', '/users/me/password', { ...JSON_TYPE, ...user }, JSON.stringify({ current_password: 'long enough password', new_password: ['long enough password'] }))],
+    ['password change new 2 MB', httpRequest('PUT', '/users/me/password', { ...JSON_TYPE, ...user }, JSON.stringify({ current_password: 'long enough password', new_password: 'p'.repeat(2 * 1024 * 1024) }))],
+    ['password change __proto__', httpRequest('PUT', '/users/me/password', { ...JSON_TYPE, ...user }, '{"__proto__":{"roles":["admin"]},"current_password":"long enough password","new_password":"long enough password"}')],
+    ['password change wrong current (valid: 401)', httpRequest('PUT', '/users/me/password', { ...JSON_TYPE, ...user }, JSON.stringify({ current_password: 'not the password', new_password: 'long enough password' }))],
+    ['password change, JSON as the token', httpRequest('PUT', '/users/me/password', { ...JSON_TYPE, authorization: 'Bearer {"alg":"none","sub":"x"}' }, '{}')],
+    ['sign-out everywhere, alg none token', httpRequest('POST', '/auth/logout-all', { authorization: `Bearer ${ALG_NONE}` })],
+    ['sign-out everywhere, 10k token', httpRequest('POST', '/auth/logout-all', { authorization: `Bearer ${LONG}` })],
     ['PUT /songs/:song_id', httpRequest('PUT', `/songs/${songId}`, JSON_TYPE, '{}')],
     ['POST /users/me/ratings', httpRequest('POST', '/users/me/ratings', JSON_TYPE, '{}')]
   ]

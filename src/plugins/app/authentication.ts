@@ -1,18 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ObjectId } from 'mongodb'
-import type { SignedInUser } from '../external/jwt.ts'
 import { forbidden, unauthorized } from '../../lib/problems/accounts.ts'
+import type { AccessTokenClaims, SignedInUser } from '../external/jwt.ts'
 
 type PreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Requires a valid bearer token of an existing user; else a 401. */
+    /** Requires a valid bearer token of an existing, enabled user, of the user's current session version; else a 401. */
     authenticate: PreHandler
     /** Anonymous without an `Authorization` header; with one, as `authenticate`. */
     authenticateOptional: PreHandler
-    /** After `authenticate`: a 403 unless the token carries the `admin` role. */
+    /** After `authenticate`: a 403 unless the caller has the `admin` role (read from the user, not the token). */
     isAdmin: PreHandler
   }
 }
@@ -22,7 +22,7 @@ const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/i
 const MAX_HEADER_LENGTH = 4096
 const OBJECT_ID = /^[0-9a-f]{24}$/
 
-/** The caller, once `authenticate` or `authenticateOptional` has accepted a token; undefined for anonymous requests. */
+/** The caller, once `authenticate` or `authenticateOptional` has accepted a token (roles as the user has them now); undefined for anonymous requests. */
 export function signedInUser (request: FastifyRequest): SignedInUser | undefined {
   return request.user ?? undefined
 }
@@ -32,14 +32,17 @@ export function signedInUserId (request: FastifyRequest): ObjectId {
   return ObjectId.createFromHexString(signedInUser(request)!.id)
 }
 
-function isClaims (claims: unknown): claims is { sub: string, roles: string[] } {
-  const { sub, roles } = claims as { sub?: unknown, roles?: unknown }
-  return typeof sub === 'string' && OBJECT_ID.test(sub) && Array.isArray(roles) && roles.every(role => typeof role === 'string')
+function isClaims (claims: unknown): claims is AccessTokenClaims {
+  const { sub, session_version: sessionVersion } = claims as { sub?: unknown, session_version?: unknown }
+  return typeof sub === 'string' && OBJECT_ID.test(sub) && Number.isSafeInteger(sessionVersion) && (sessionVersion as number) >= 0
 }
 
 /**
- * Bearer tokens are checked without a database read (signature, algorithm, expiry), then one point read by `_id`
- * makes sure the user still exists, so a deleted account is refused at once rather than when its token expires.
+ * Bearer tokens are checked without a database read (signature by `kid`, algorithm, expiry); the signature makes
+ * `sub` and `session_version` trustworthy. Then one point read by `_id` fetches what decides access now: the user
+ * must still exist, not be disabled, and have the token's session version (raised to end every session), and the
+ * caller's roles are the user's, not the token's. So a deletion, a disabling, a password change, a sign-out
+ * everywhere or a role change applies to the very next request, on every instance.
  */
 export default fp(async function authentication (fastify) {
   function reject (reply: FastifyReply, tokenSent: boolean): never {
@@ -54,12 +57,14 @@ export default fp(async function authentication (fastify) {
     if (!token) reject(reply, true)
     let claims: unknown
     try {
-      claims = fastify.jwt.verify(token)
+      claims = fastify.verifyAccessToken(token)
     } catch {
       reject(reply, true)
     }
-    if (!isClaims(claims) || !await fastify.usersRepository.exists(ObjectId.createFromHexString(claims.sub))) reject(reply, true)
-    request.user = { id: claims.sub, roles: claims.roles }
+    if (!isClaims(claims)) reject(reply, true)
+    const access = await fastify.usersRepository.access(ObjectId.createFromHexString(claims.sub))
+    if (!access || access.disabled || access.sessionVersion !== claims.session_version) reject(reply, true)
+    request.user = { id: claims.sub, roles: access.roles }
   }
 
   fastify.decorate('authenticate', async function authenticate (request: FastifyRequest, reply: FastifyReply) {

@@ -1,8 +1,11 @@
 import fp from 'fastify-plugin'
-import type { Filter, ObjectId } from 'mongodb'
+import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
-import { isDuplicateKey, type Collections, type SongDocument } from '../../db/collections.ts'
+import type { Collections } from '../../db/collections.ts'
+import type { SongDocument } from '../../db/documents.ts'
+import { isDuplicateKey } from '../../db/engine-errors.ts'
 import { applyLevelStatsChange, levelStatsChange } from '../../db/level-stats.ts'
+import { addTerms, removeTerms, searchSongs } from '../../db/search-terms.ts'
 import { searchPrefixesOf, songDocument } from '../../db/song-document.ts'
 import type { NewSong } from '../../db/song-file.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
@@ -39,12 +42,12 @@ function orSongExists (named: Pick<NewSong, 'artist' | 'title'> | null) {
  * `_id` and carry `maxTimeMS`; every write changes the level stats by deltas computed from the document an
  * atomic write returned, so concurrent writes keep them exact on MongoDB.
  */
-export function catalogRepository ({ songs, levelStats }: Collections, ratings: Pick<RatingsRepository, 'removeSong'>, { maxTimeMS }: { maxTimeMS: number }) {
+export function catalogRepository ({ songs, searchTerms, levelStats }: Collections, ratings: Pick<RatingsRepository, 'removeSong'>, { maxTimeMS }: { maxTimeMS: number }) {
   // Pages follow `_id` order through an `_id` range, never skip: a deep page costs what the first costs. A page
   // reads a bounded number of songs, so it asks for them in one batch (no server cursor is left open).
-  function pageOf (filter: Filter<SongDocument>, limit: number, after: ObjectId | undefined) {
+  function pageOf (limit: number, after: ObjectId | undefined) {
     return songs
-      .find(after ? { ...filter, _id: { $gt: after } } : filter, { projection: SONG_FIELDS, maxTimeMS, singleBatch: true })
+      .find(after ? { _id: { $gt: after } } : {}, { projection: SONG_FIELDS, maxTimeMS, singleBatch: true })
       .sort({ _id: 1 })
       .limit(limit + 1)
   }
@@ -56,6 +59,17 @@ export function catalogRepository ({ songs, levelStats }: Collections, ratings: 
     }
   }
 
+  /**
+   * Ends a rename: removes the terms of prefixes the song may have lost (`dropped`), then adds the terms of the
+   * name it has now. A concurrent rename may have removed some of those after this one's song changed; whichever
+   * of them removes last reads the song after that and puts its terms back, so terms always cover the name.
+   */
+  async function settleTerms (songId: ObjectId, dropped: string[]): Promise<void> {
+    await removeTerms(searchTerms, [{ _id: songId, search_prefixes: dropped }])
+    const current = await songs.findOne({ _id: songId }, { projection: { search_prefixes: 1 }, maxTimeMS })
+    if (current) await addTerms(searchTerms, [current])
+  }
+
   async function changeLevelStats (before: StoredSong | undefined, after: StoredSong | undefined): Promise<void> {
     await applyLevelStatsChange(levelStats, levelStatsChange(before, after))
   }
@@ -63,17 +77,17 @@ export function catalogRepository ({ songs, levelStats }: Collections, ratings: 
   return {
     // The `_id` index is the right plan for a list page on every engine; a planner without statistics may
     // otherwise pick another index plus a sort of half the collection (seen on a PostgreSQL-based engine).
-    list: async (limit: number, after?: ObjectId) => toPage(await pageOf({}, limit, after).hint({ _id: 1 }).toArray(), limit),
+    list: async (limit: number, after?: ObjectId) => toPage(await pageOf(limit, after).hint({ _id: 1 }).toArray(), limit),
 
     /**
-     * `words` are normalized search words; each must be a prefix of a word of the song. Left to the planner: a
-     * hint on `search_prefixes_id` is right on MongoDB but forces a sort of every match where a multikey index
-     * does not return one key's songs in `_id` order.
+     * `words` are normalized search words; each must be a prefix of a word of the song. Read through the search
+     * terms (src/db/search-terms.ts): `_id` ranges and `_id` lists with limits, bounded on every engine whatever
+     * the catalog's size. A page of several words that are common but rarely together may hold fewer than `limit`
+     * songs, with a `next_cursor` to go on.
      */
-    async search (words: string[], limit: number, after?: ObjectId) {
-      // Longest first: the planner bounds the index scan by the first `$all` value, usually the rarest.
-      const prefixes = [...words].sort((a, b) => b.length - a.length)
-      return toPage(await pageOf({ search_prefixes: { $all: prefixes } }, limit, after).toArray(), limit)
+    async search (words: string[], limit: number, after?: ObjectId): Promise<Static<typeof SongPage>> {
+      const { found, next } = await searchSongs({ songs, searchTerms }, words, limit, after, { projection: SONG_FIELDS, maxTimeMS })
+      return { items: found.map(toSong), next_cursor: next && encodeCursor(next) }
     },
 
     async get (songId: ObjectId): Promise<Static<typeof Song> | null> {
@@ -91,8 +105,14 @@ export function catalogRepository ({ songs, levelStats }: Collections, ratings: 
 
     /** Adds a song; a song with the same artist and title is a 409 `SONG_EXISTS`. */
     async create (song: NewSong): Promise<Static<typeof Song>> {
-      const { insertedId } = await songs.insertOne(songDocument(song) as SongDocument).catch(orSongExists(song))
-      const created = { _id: insertedId, ...song }
+      // Its terms first: a crash in between leaves terms of no song, which searches skip.
+      const document = { _id: new ObjectId(), ...songDocument(song) }
+      await addTerms(searchTerms, [document])
+      await songs.insertOne(document).catch(async (error: unknown) => {
+        await removeTerms(searchTerms, [document])
+        return orSongExists(song)(error)
+      })
+      const created = { _id: document._id, ...song }
       await changeLevelStats(undefined, created)
       return toSong(created)
     },
@@ -100,22 +120,33 @@ export function catalogRepository ({ songs, levelStats }: Collections, ratings: 
     /**
      * Changes some fields of a song; null when there is no such song. A new artist or title changes the search
      * prefixes, which derive from both: the update applies only while the artist and title it was computed from
-     * are still the song's, and is computed again otherwise.
+     * are still the song's, and is computed again otherwise. The terms of new prefixes are added before the song
+     * changes and those of prefixes it lost removed after (settleTerms), so a crash leaves only extra terms.
      */
     async update (songId: ObjectId, patch: Partial<NewSong>): Promise<Static<typeof Song> | null> {
       const renamed = patch.artist !== undefined || patch.title !== undefined
       while (true) {
-        const seen = renamed ? await songs.findOne({ _id: songId }, { projection: { artist: 1, title: 1 }, maxTimeMS }) : null
+        const seen = renamed ? await songs.findOne({ _id: songId }, { projection: { artist: 1, title: 1, search_prefixes: 1 }, maxTimeMS }) : null
         if (renamed && !seen) return null
         const named = seen && { artist: patch.artist ?? seen.artist, title: patch.title ?? seen.title }
+        const prefixes = named && searchPrefixesOf(named)
+        const added = seen && prefixes ? prefixes.filter(prefix => !seen.search_prefixes.includes(prefix)) : []
+        await addTerms(searchTerms, [{ _id: songId, search_prefixes: added }])
         const filter = seen ? { _id: songId, artist: seen.artist, title: seen.title } : { _id: songId }
-        const $set = named ? { ...patch, search_prefixes: searchPrefixesOf(named) } : patch
+        const $set = prefixes ? { ...patch, search_prefixes: prefixes } : patch
         // No projection on findAndModify: FerretDB 1 does not implement one there (the whole song comes back).
         const before = await songs.findOneAndUpdate(filter, { $set }, { returnDocument: 'before', maxTimeMS })
-          .catch(orSongExists(named))
+          .catch(async (error: unknown) => {
+            await settleTerms(songId, added)
+            return orSongExists(named)(error)
+          })
         // Renamed by another write since it was read: compute the prefixes again from the name it has now.
-        if (!before && renamed) continue
+        if (!before && renamed) {
+          await settleTerms(songId, added)
+          continue
+        }
         if (!before) return null
+        if (seen && prefixes) await settleTerms(songId, seen.search_prefixes.filter(prefix => !prefixes.includes(prefix)))
         const after = { ...before, ...patch }
         await changeLevelStats(before, after)
         return toSong(after)
@@ -123,13 +154,14 @@ export function catalogRepository ({ songs, levelStats }: Collections, ratings: 
     },
 
     /**
-     * Deletes a song: first the song, so it is gone from every read at once, then what derives from it (level
-     * stats, ratings, summary). A crash in between leaves what `npm run ratings:reconcile` repairs. False when
-     * there is no such song.
+     * Deletes a song: first the song, so it is gone from every read at once, then what derives from it (search
+     * terms, level stats, ratings, summary). A crash in between leaves what `npm run ratings:reconcile` repairs
+     * (terms of a song that is gone are skipped by searches). False when there is no such song.
      */
     async remove (songId: ObjectId): Promise<boolean> {
       const removed = await songs.findOneAndDelete({ _id: songId }, { maxTimeMS })
       if (!removed) return false
+      await removeTerms(searchTerms, [removed])
       await changeLevelStats(removed, undefined)
       await ratings.removeSong(songId)
       return true

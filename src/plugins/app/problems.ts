@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import { MongoNetworkError, MongoNotConnectedError, MongoOperationTimeoutError, MongoServerError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb'
+import { isTransient } from '../../db/engine-errors.ts'
 import { problem, ProblemError, type FieldError, type Problem } from '../../lib/problems/problem.ts'
 import { FRAMEWORK_PROBLEMS, validationFailed } from '../../lib/problems/requests.ts'
 import { DATABASE_UNAVAILABLE, INTERNAL_ERROR } from '../../lib/problems/server.ts'
@@ -9,8 +10,6 @@ import { unroutedProblem, type RouteMethods } from '../../lib/route-methods.ts'
 
 // MongoDB's code for an operation that ran out of its maxTimeMS.
 const MAX_TIME_EXPIRED = 50
-// FerretDB's SQLite backend refuses a write under lock contention with InternalError (1), "database is locked".
-const DATABASE_LOCKED = /SQLITE_BUSY|database is locked/
 // The driver lets a bare socket error through when it writes to a connection the server side has just closed.
 const SOCKET_CLOSED = new Set(['EPIPE', 'ECONNRESET'])
 
@@ -31,7 +30,8 @@ function fieldErrors (error: FastifyError): FieldError[] {
 }
 
 /**
- * The database could not be reached, or did not answer, within `MONGODB_TIMEOUT_MS`. A closed or not yet
+ * The database could not be reached, did not answer within `MONGODB_TIMEOUT_MS`, or refused for a passing reason
+ * (a lock, a deadlock: `isTransient`). A closed or not yet
  * connected client is the watchdog reconnecting (or the server shutting down).
  */
 function isDatabaseUnavailable (error: Error): boolean {
@@ -39,7 +39,7 @@ function isDatabaseUnavailable (error: Error): boolean {
     error instanceof MongoOperationTimeoutError || error.name === 'MongoWaitQueueTimeoutError' ||
     error instanceof MongoTopologyClosedError || error instanceof MongoNotConnectedError ||
     SOCKET_CLOSED.has((error as NodeJS.ErrnoException).code ?? '') ||
-    (error instanceof MongoServerError && (Number(error.code) === MAX_TIME_EXPIRED || DATABASE_LOCKED.test(error.message)))
+    (error instanceof MongoServerError && Number(error.code) === MAX_TIME_EXPIRED) || isTransient(error)
 }
 
 /** Maps any error to the problem it is for the client; what the client must not see is only logged. */

@@ -1,8 +1,12 @@
 import fp from 'fastify-plugin'
 import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
-import { foldIntoSummary, insertUnlessDuplicate, isLegacy, ratingChange, upsertRetryingRace, type Collections, type RatingChange, type RatingSummaryDocument, type UserRatingDocument } from '../../db/collections.ts'
+import type { Collections } from '../../db/collections.ts'
+import type { RatingSummaryDocument, UserRatingDocument } from '../../db/documents.ts'
+import { isLegacy } from '../../db/rating-summary.ts'
 import { awaitResponse, claimKey, fingerprint, recordResponse, releaseClaim, takeOverClaim } from '../../db/idempotency-keys.ts'
+import { engineOf } from '../../db/engine.ts'
+import { ratingJournal, settleAfterMs } from '../../db/rating-journal.ts'
 import { reconcileRatings } from '../../db/reconcile-ratings.ts'
 import { STARS } from '../../lib/stars.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
@@ -53,11 +57,12 @@ function scopedKey (key: string, userId: ObjectId | undefined): string {
 
 /**
  * Ratings, anonymous and by users, and the per-song summaries derived from them. Every summary write is one
- * atomic `$inc` of a change computed from what the write replaced (the document an atomic write returns),
- * never from a read followed by a write: concurrent changes add up exactly on MongoDB.
+ * atomic `$inc` of a change computed from the rating it replaces, journaled in the summary until the rating is
+ * stored (src/db/rating-journal.ts), so each rating is counted exactly once whatever fails in between.
  */
-export function ratingsRepository (collections: Collections, { maxTimeMS, idempotencyTtlMs }: { maxTimeMS: number, idempotencyTtlMs: number }) {
+export function ratingsRepository (collections: Collections, { maxTimeMS, idempotencyTtlMs, atomicUpdates }: { maxTimeMS: number, idempotencyTtlMs: number, atomicUpdates?: boolean }) {
   const { songs, ratings, userRatings, ratingSummaries, idempotencyKeys } = collections
+  const journal = ratingJournal(collections, { maxTimeMS, settleAfter: settleAfterMs(maxTimeMS), atomicUpdates })
 
   async function exists (songId: ObjectId): Promise<boolean> {
     return await songs.findOne({ _id: songId }, { projection: { _id: 1 }, maxTimeMS }) !== null
@@ -73,35 +78,13 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
     return toSummary(songId, await ratingSummaries.findOne({ _id: songId }, { maxTimeMS }))
   }
 
-  /** Applies a change to the song's summary with one atomic update and answers the summary after it. */
-  async function fold (songId: ObjectId, change: RatingChange): Promise<Summary> {
-    const update = foldIntoSummary(change)
-    if (!update) return current(songId, await ratingSummaries.findOne({ _id: songId }, { maxTimeMS }))
-    // Two first ratings at once can both try to insert the summary.
-    const summary = await upsertRetryingRace(() => ratingSummaries.findOneAndUpdate({ _id: songId }, update, { upsert: true, returnDocument: 'after', maxTimeMS }))
-    return current(songId, summary)
-  }
-
-  /** Stores an anonymous rating under `ratingId` and folds it in; null, folding nothing, when that rating is already stored. */
-  async function storeAnonymous (ratingId: ObjectId, songId: ObjectId, rating: number): Promise<Summary | null> {
-    if (!await insertUnlessDuplicate(ratings, { _id: ratingId, song_id: songId, rating, created_at: new Date() })) return null
-    return fold(songId, ratingChange(undefined, rating))
-  }
-
   /**
-   * Stores the user's rating of the song, replacing theirs if any, with one atomic upsert that returns the
-   * rating it replaced; the summary changes by exactly that difference. However many of one user's posts race,
-   * each one's change starts where the previous one's ended, so the changes add up to the last rating alone.
+   * Stores the rating, as the user's (replacing theirs) or anonymous under `ratingId`, and answers the summary
+   * including it; null when the song does not exist. `retry`: an earlier attempt with `ratingId` may have done part of it.
    */
-  async function storeForUser (userId: ObjectId, songId: ObjectId, rating: number): Promise<Summary> {
-    // Two first posts of one user for one song at once can both try to insert the rating.
-    const before = await upsertRetryingRace(() => userRatings.findOneAndUpdate(
-      { user_id: userId, song_id: songId },
-      { $set: { rating, rated_at: new Date(), order: new ObjectId() } },
-      // No projection: FerretDB 1 does not implement one on findAndModify.
-      { upsert: true, returnDocument: 'before', maxTimeMS }
-    ))
-    return fold(songId, ratingChange(before?.rating, rating))
+  async function store (songId: ObjectId, rating: number, userId: ObjectId | undefined, ratingId: ObjectId, retry: boolean): Promise<Summary | null> {
+    const summary = userId ? await journal.rateAsUser(songId, userId, rating) : await journal.rateAnonymous(songId, ratingId, rating, retry)
+    return summary && current(songId, summary)
   }
 
   return {
@@ -119,15 +102,14 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
      * writes, and an anonymous rating's `_id` is fixed by the claim, so the ratings collection cannot hold it twice.
      */
     async rate (songId: ObjectId, rating: number, { userId, idempotencyKey }: Rater = {}): Promise<Summary | null> {
-      if (!await exists(songId)) return null
-      if (idempotencyKey === undefined) return userId ? storeForUser(userId, songId, rating) : (await storeAnonymous(new ObjectId(), songId, rating))!
+      if (idempotencyKey === undefined) return store(songId, rating, userId, new ObjectId(), false)
       const key = scopedKey(idempotencyKey, userId)
       let claim = await claimKey(idempotencyKeys, key, fingerprint(songId.toHexString(), rating), idempotencyTtlMs)
       if (claim.response !== undefined) return claim.response as Summary
       // A retry while the request that claimed the key is at work waits for its answer rather than redoing its write.
-      // Still none after the wait: if that request failed or crashed, this retry takes its claim over and does its
-      // work (an anonymous rating keeps the claim's `_id`, so it is stored once); if it is only slow, this retry is
-      // told to come back.
+      // Still none after the wait: if that request failed or crashed, this retry takes its claim over and finishes
+      // its work (the anonymous rating keeps the claim's `_id`: stored once, counted once); if it is only slow, this
+      // retry is told to come back.
       if (!claim.claimed) {
         const answered = await awaitResponse(idempotencyKeys, key) as Summary | undefined
         if (answered) return answered
@@ -136,11 +118,13 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
         claim = taken
       }
       try {
-        const summary = userId ? await storeForUser(userId, songId, rating) : await storeAnonymous(claim.rating_id, songId, rating)
-        if (summary && await recordResponse(idempotencyKeys, key, summary)) return summary
-        // A failed or crashed request had stored the rating already (or another retry answered first): the summary
-        // now is the answer.
-        await recordResponse(idempotencyKeys, key, toSummary(songId, await ratingSummaries.findOne({ _id: songId }, { maxTimeMS })))
+        const summary = await store(songId, rating, userId, claim.rating_id, claim.taken === true)
+        if (!summary) {
+          await releaseClaim(idempotencyKeys, key, claim.created_at)
+          return null
+        }
+        if (await recordResponse(idempotencyKeys, key, summary)) return summary
+        // Another retry answered first: its answer is the answer.
         return await awaitResponse(idempotencyKeys, key) as Summary
       } catch (error) {
         await releaseClaim(idempotencyKeys, key, claim.created_at)
@@ -171,11 +155,14 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
 
     /** Removes the user's rating of the song and takes exactly it out of the summary; false when there is none. */
     async removeUserRating (userId: ObjectId, songId: ObjectId): Promise<boolean> {
-      const removed = await userRatings.findOneAndDelete({ user_id: userId, song_id: songId }, { maxTimeMS })
-      if (!removed) return false
-      await fold(songId, ratingChange(removed.rating, undefined))
-      return true
+      return await journal.rateAsUser(songId, userId, null) !== null
     },
+
+    /** Finishes the journaled changes that requests left behind (see src/db/rating-journal.ts). */
+    recover: journal.recover,
+
+    /** Clears what finished requests left to clear; at close. */
+    flush: journal.flush,
 
     /** Every rating of a deleted song and its summary. */
     async removeSong (songId: ObjectId): Promise<void> {
@@ -186,5 +173,16 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
 }
 
 export default fp(async function ratingsRepositoryPlugin (fastify) {
-  fastify.decorate('ratingsRepository', ratingsRepository(fastify.collections, { maxTimeMS: fastify.config.mongodbTimeoutMs, idempotencyTtlMs: fastify.config.idempotencyTtlSeconds * 1000 }))
+  const { atomicUpdates } = await engineOf(fastify.mongo.client.db(fastify.config.databaseName))
+  const repository = ratingsRepository(fastify.collections, { maxTimeMS: fastify.config.mongodbTimeoutMs, idempotencyTtlMs: fastify.config.idempotencyTtlSeconds * 1000, atomicUpdates })
+  fastify.decorate('ratingsRepository', repository)
+  // What crashed requests left is finished at start and then as often as it can be due, a bounded batch at a time.
+  await repository.recover()
+  const recovery = setInterval(() => {
+    repository.recover().catch((err: unknown) => fastify.log.warn({ err }, 'finishing journaled rating changes failed'))
+  }, settleAfterMs(fastify.config.mongodbTimeoutMs)).unref()
+  fastify.addHook('onClose', async () => {
+    clearInterval(recovery)
+    await repository.flush().catch(() => undefined)
+  })
 }, { name: 'ratings-repository', dependencies: ['database'] })

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
 import fp from 'fastify-plugin'
 import { ObjectId } from 'mongodb'
-import { insertUnlessDuplicate, type Collections, type RefreshTokenDocument } from '../../db/collections.ts'
+import type { Collections } from '../../db/collections.ts'
+import type { RefreshTokenDocument } from '../../db/documents.ts'
+import { insertUnlessDuplicate } from '../../db/unique-writes.ts'
 
 export type RefreshTokensRepository = ReturnType<typeof refreshTokensRepository>
 
@@ -27,9 +29,9 @@ export function refreshTokensRepository ({ refreshTokens }: Collections, { ttlSe
   const fresh = () => ({ $gt: new Date(Date.now() - ttlSeconds * 1000) })
 
   /** Stores a new token of the family; null when that generation exists already (a racing rotation won). */
-  async function insert (userId: ObjectId, family: ObjectId, generation: number): Promise<string | null> {
+  async function insert (userId: ObjectId, sessionVersion: number, family: ObjectId, generation: number): Promise<string | null> {
     const token = randomBytes(TOKEN_BYTES).toString('base64url')
-    const document: RefreshTokenDocument = { _id: digest(token), user_id: userId, family, generation, created_at: new Date() }
+    const document: RefreshTokenDocument = { _id: digest(token), user_id: userId, family, generation, session_version: sessionVersion, created_at: new Date() }
     return await insertUnlessDuplicate(refreshTokens, document) ? token : null
   }
 
@@ -43,18 +45,19 @@ export function refreshTokensRepository ({ refreshTokens }: Collections, { ttlSe
   }
 
   return {
-    /** A new token for a sign-in: the first of a new family. */
-    async issue (userId: ObjectId): Promise<string> {
-      return (await insert(userId, new ObjectId(), 0))!
+    /** A new token for a sign-in (or a password change) under the user's `sessionVersion`: the first of a new family. */
+    async issue (userId: ObjectId, sessionVersion: number): Promise<string> {
+      return (await insert(userId, sessionVersion, new ObjectId(), 0))!
     },
 
     /**
-     * Exchanges `token` for its successor: `{ userId, token }`, or null when it is unknown, expired, revoked or
+     * Exchanges `token` for its successor: `{ userId, sessionVersion, token }`, or null when it is unknown, expired, revoked or
      * already exchanged — and in that last case (reuse) every live token of its user is revoked. One conditional
      * update claims the token, so of two racing exchanges only one can; the unique `{family, generation}` index
-     * also lets only one successor in, on servers whose updates are not atomic (FerretDB).
+     * also lets only one successor in, on servers whose updates are not atomic (FerretDB). Whether
+     * `sessionVersion` is still the user's is for the caller to check, with the user.
      */
-    async rotate (token: string): Promise<{ userId: ObjectId, token: string } | null> {
+    async rotate (token: string): Promise<{ userId: ObjectId, sessionVersion: number, token: string } | null> {
       const _id = digest(token)
       const claimed = await refreshTokens.findOneAndUpdate(
         { _id, ...live, created_at: fresh() },
@@ -62,11 +65,12 @@ export function refreshTokensRepository ({ refreshTokens }: Collections, { ttlSe
         { maxTimeMS }
       )
       if (claimed) {
-        const successor = await insert(claimed.user_id, claimed.family, claimed.generation + 1)
+        const sessionVersion = claimed.session_version ?? 0
+        const successor = await insert(claimed.user_id, sessionVersion, claimed.family, claimed.generation + 1)
         // A reuse of `token` detected while the successor was being stored revoked `token` but maybe not yet the
         // successor: look once more, so that the successor cannot outlive the revocation.
         if (successor && !(await refreshTokens.findOne({ _id }, { projection: { revoked_at: 1 }, maxTimeMS }))?.revoked_at) {
-          return { userId: claimed.user_id, token: successor }
+          return { userId: claimed.user_id, sessionVersion, token: successor }
         }
         await revokeAll(claimed.user_id)
         return null
@@ -76,9 +80,11 @@ export function refreshTokensRepository ({ refreshTokens }: Collections, { ttlSe
       return null
     },
 
-    /** Revokes `token` (sign-out); revoking one that is not there does nothing. */
-    async revoke (token: string): Promise<void> {
-      await refreshTokens.updateOne({ _id: digest(token), revoked_at: { $exists: false } }, revoked(), { maxTimeMS })
+    /** Revokes `token` (sign-out): the id of its user; null, and nothing done, when it is not there or revoked already. */
+    async revoke (token: string): Promise<ObjectId | null> {
+      // No projection: FerretDB 1 does not implement one on findAndModify (NotImplemented).
+      const document = await refreshTokens.findOneAndUpdate({ _id: digest(token), revoked_at: { $exists: false } }, revoked(), { maxTimeMS })
+      return document?.user_id ?? null
     },
 
     revokeAll

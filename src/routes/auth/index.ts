@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
+import logoutAll from './logout-all.ts'
 import refresh from './refresh.ts'
 import signIn from './sign-in.ts'
 import signOut from './sign-out.ts'
@@ -7,6 +8,7 @@ const auth: FastifyPluginAsync = async function (fastify) {
   await fastify.register(signIn)
   await fastify.register(refresh)
   await fastify.register(signOut)
+  await fastify.register(logoutAll)
 }
 
 export default auth

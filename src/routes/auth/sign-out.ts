@@ -13,8 +13,8 @@ const signOut: FastifyPluginAsyncTypebox = async function (fastify) {
       tags: ['accounts'],
       summary: 'Sign out',
       description: 'Revokes the refresh token, so it can no longer be exchanged. An access token already handed out ' +
-        'stays valid until it expires (`expires_in`, 15 minutes by default). A token that is not valid is a 204 as well: ' +
-        'either way it no longer works.',
+        'stays valid until it expires (`expires_in`, 15 minutes by default); `POST /auth/logout-all` ends those too. ' +
+        'A token that is not valid is a 204 as well: either way it no longer works.',
       security: NO_TOKEN,
       body: ref(RefreshRequest),
       response: {
@@ -23,7 +23,8 @@ const signOut: FastifyPluginAsyncTypebox = async function (fastify) {
       }
     }
   }, async function (request, reply) {
-    await fastify.refreshTokensRepository.revoke(request.body.refresh_token)
+    const userId = await fastify.refreshTokensRepository.revoke(request.body.refresh_token)
+    if (userId) fastify.auditLog(request, 'sign_out', userId)
     return reply.code(204).send(null)
   })
 }

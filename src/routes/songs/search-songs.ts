@@ -13,7 +13,7 @@ const searchSongs: FastifyPluginAsyncTypebox = async function (fastify) {
       operationId: 'searchSongs',
       tags: ['songs'],
       summary: 'Search songs by artist and title',
-      description: 'Every word of `message` must start a word of the artist or the title ("yousic", "ALABAMA sun", "can\'t"). Case, accents and punctuation are ignored. Paged like `GET /songs`.',
+      description: 'Every word of `message` must start a word of the artist or the title ("yousic", "ALABAMA sun", "can\'t"). Case, accents and punctuation are ignored. Paged like `GET /songs`, except that a page of several words that are each common but rarely together may hold fewer than `limit` songs, even none, with a `next_cursor` to go on: the end is `next_cursor: null`. Every request reads a bounded number of index entries.',
       security: NO_TOKEN,
       querystring: SearchSongsQuery,
       response: {

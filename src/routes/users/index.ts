@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
+import changePassword from './change-password.ts'
 import createUser from './create-user.ts'
 import deleteMe from './delete-me.ts'
 import deleteUser from './delete-user.ts'
@@ -11,6 +12,7 @@ import updateUser from './update-user.ts'
 const users: FastifyPluginAsync = async function (fastify) {
   await fastify.register(createUser)
   await fastify.register(me)
+  await fastify.register(changePassword)
   await fastify.register(deleteMe)
   await fastify.register(exportMe)
   // Admins

@@ -1,11 +1,15 @@
 import { createHmac, generateKeyPairSync, createSign } from 'node:crypto'
-import { ObjectId } from 'mongodb'
+import { ObjectId, type CommandStartedEvent } from 'mongodb'
 import t, { type Test } from 'tap'
+import { buildApp } from '../../../src/app.ts'
+import { loadConfig } from '../../../src/config.ts'
 import { signedInUser } from '../../../src/plugins/app/authentication.ts'
+import { keyId } from '../../../src/plugins/external/jwt.ts'
 import { signUp, withClaims } from '../../accounts.ts'
 import { buildTestApp, json, type TestApp } from '../../helper.ts'
 
 const SECRET = 'a test secret that is at least thirty-two bytes long'
+const KID = keyId(Buffer.from(SECRET))
 
 function part (value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -60,21 +64,26 @@ t.test('no token: a 401 with WWW-Authenticate: Bearer where one is required, ano
 t.test('every kind of bad token is the same 401 with error="invalid_token", on required and optional routes alike', async t => {
   const app = await appWithProbes(t)
   const user = await signUp(app)
-  const claims = { sub: user.id, roles: ['user'], iat: now(), exp: now() + 600 }
+  const claims = { sub: user.id, session_version: 0, iat: now(), exp: now() + 600 }
+  const hs256 = { alg: 'HS256', typ: 'JWT', kid: KID }
   const [, payload, signature] = user.accessToken.split('.') as [string, string, string]
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
   const cases: Record<string, string> = {
-    'alg none, no signature': `Bearer ${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`,
-    'alg none, with the real signature': `Bearer ${part({ alg: 'none', typ: 'JWT' })}.${payload}.${signature}`,
-    'HS512 with the right secret': `Bearer ${forge({ alg: 'HS512', typ: 'JWT' }, claims, input => createHmac('sha512', SECRET).update(input).digest('base64url'))}`,
-    'RS256 signed with some RSA key': `Bearer ${forge({ alg: 'RS256', typ: 'JWT' }, claims, input => createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url'))}`,
-    'HS256 with another secret': `Bearer ${forge({ alg: 'HS256', typ: 'JWT' }, claims, input => createHmac('sha256', 'another secret of at least thirty-two bytes!!').update(input).digest('base64url'))}`,
+    'alg none, no signature': `Bearer ${part({ alg: 'none', typ: 'JWT', kid: KID })}.${part(claims)}.`,
+    'alg none, with the real signature': `Bearer ${part({ alg: 'none', typ: 'JWT', kid: KID })}.${payload}.${signature}`,
+    'HS512 with the right secret': `Bearer ${forge({ ...hs256, alg: 'HS512' }, claims, input => createHmac('sha512', SECRET).update(input).digest('base64url'))}`,
+    'RS256 signed with some RSA key': `Bearer ${forge({ ...hs256, alg: 'RS256' }, claims, input => createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url'))}`,
+    'HS256 with another secret': `Bearer ${forge(hs256, claims, input => createHmac('sha256', 'another secret of at least thirty-two bytes!!').update(input).digest('base64url'))}`,
     'a forged sub (another user) under the real signature': `Bearer ${withClaims(user.accessToken, { sub: new ObjectId().toHexString() })}`,
-    'a forged admin role under the real signature': `Bearer ${withClaims(user.accessToken, { roles: ['user', 'admin'] })}`,
-    expired: `Bearer ${forge({ alg: 'HS256', typ: 'JWT' }, { ...claims, iat: now() - 1000, exp: now() - 100 })}`,
-    'a user that never existed, correctly signed': `Bearer ${forge({ alg: 'HS256', typ: 'JWT' }, { ...claims, sub: new ObjectId().toHexString() })}`,
-    'a sub that is not an ObjectId, correctly signed': `Bearer ${forge({ alg: 'HS256', typ: 'JWT' }, { ...claims, sub: { $ne: null } })}`,
-    'roles that are not strings, correctly signed': `Bearer ${forge({ alg: 'HS256', typ: 'JWT' }, { ...claims, roles: 'admin' })}`,
+    'a forged session version under the real signature': `Bearer ${withClaims(user.accessToken, { session_version: 1 })}`,
+    expired: `Bearer ${forge(hs256, { ...claims, iat: now() - 1000, exp: now() - 100 })}`,
+    'a user that never existed, correctly signed': `Bearer ${forge(hs256, { ...claims, sub: new ObjectId().toHexString() })}`,
+    'a sub that is not an ObjectId, correctly signed': `Bearer ${forge(hs256, { ...claims, sub: { $ne: null } })}`,
+    'no session version, correctly signed': `Bearer ${forge(hs256, { sub: user.id, iat: now(), exp: now() + 600 })}`,
+    'a session version that is not a number, correctly signed': `Bearer ${forge(hs256, { ...claims, session_version: '0' })}`,
+    'a session version the user does not have, correctly signed': `Bearer ${forge(hs256, { ...claims, session_version: 1 })}`,
+    'no kid, correctly signed': `Bearer ${forge({ alg: 'HS256', typ: 'JWT' }, claims)}`,
+    'a kid of no configured secret, correctly signed': `Bearer ${forge({ ...hs256, kid: keyId(Buffer.from('another secret of at least thirty-two bytes!!')) }, claims)}`,
     'a truncated token': `Bearer ${user.accessToken.slice(0, -5)}`,
     'Bearer without a token': 'Bearer',
     'Bearer and spaces': 'Bearer    ',
@@ -114,6 +123,61 @@ t.test('the token of a deleted user is refused at once, before it expires', asyn
   t.equal(answer.headers['www-authenticate'], 'Bearer error="invalid_token"')
 })
 
+t.test('a disabled user\'s token is refused at once; the same token works again once the account is enabled', async t => {
+  const app = await appWithProbes(t)
+  const user = await signUp(app)
+  const users = app.database.collections.users
+  await users.updateOne({ _id: new ObjectId(user.id) }, { $set: { disabled: true } })
+  for (const path of ['required', 'optional']) {
+    const answer = await probe(app, path, `Bearer ${user.accessToken}`)
+    t.equal(answer.statusCode, 401, path)
+    t.equal(answer.headers['www-authenticate'], 'Bearer error="invalid_token"', path)
+  }
+  // Disabling through the admin route also raises the session version; this shows `disabled` alone decides.
+  await users.updateOne({ _id: new ObjectId(user.id) }, { $set: { disabled: false } })
+  t.equal((await probe(app, 'required', `Bearer ${user.accessToken}`)).statusCode, 200)
+})
+
+t.test('raising the session version refuses every access token issued before, with no other write', async t => {
+  const app = await appWithProbes(t)
+  const user = await signUp(app)
+  const second = await signUp(app, { username: 'second-device' })
+  const secondDevice = json(await app.inject({ method: 'POST', url: '/auth/token', payload: { username: 'second-device', password: second.password } })).access_token as string
+  await app.database.collections.users.updateOne({ _id: new ObjectId(second.id) }, { $inc: { session_version: 1 } })
+  t.equal((await probe(app, 'required', `Bearer ${second.accessToken}`)).statusCode, 401, 'the first sign-in\'s token')
+  t.equal((await probe(app, 'required', `Bearer ${secondDevice}`)).statusCode, 401, 'the second sign-in\'s token')
+  t.equal((await probe(app, 'required', `Bearer ${user.accessToken}`)).statusCode, 200, 'another user is not affected')
+  const signedInAgain = json(await app.inject({ method: 'POST', url: '/auth/token', payload: { username: 'second-device', password: second.password } })).access_token as string
+  t.equal((await probe(app, 'required', `Bearer ${signedInAgain}`)).statusCode, 200, 'a token of the new version works')
+})
+
+t.test('roles are the user\'s, read at every request: a role change applies to the next request with the same token', async t => {
+  const app = await appWithProbes(t)
+  const user = await signUp(app)
+  const users = app.database.collections.users
+  t.equal((await probe(app, 'admin', `Bearer ${user.accessToken}`)).statusCode, 403)
+  await users.updateOne({ _id: new ObjectId(user.id) }, { $set: { roles: ['user', 'admin'] } })
+  const promoted = await probe(app, 'admin', `Bearer ${user.accessToken}`)
+  t.equal(promoted.statusCode, 200, 'promoted: admin at once')
+  t.same(json(promoted), { user: { id: user.id, roles: ['user', 'admin'] } })
+  await users.updateOne({ _id: new ObjectId(user.id) }, { $set: { roles: ['user'] } })
+  t.equal((await probe(app, 'admin', `Bearer ${user.accessToken}`)).statusCode, 403, 'demoted: no longer admin at once')
+  const signedWithRoles = app.jwt.sign({ sub: user.id, session_version: 0, roles: ['user', 'admin'] } as never)
+  t.equal((await probe(app, 'admin', `Bearer ${signedWithRoles}`)).statusCode, 403, 'a roles claim, even signed, is not looked at')
+})
+
+t.test('an authenticated request costs one read: the user by _id, projected to roles, disabled and session_version', async t => {
+  const app = await appWithProbes(t)
+  const user = await signUp(app)
+  const sent: CommandStartedEvent[] = []
+  const listener = (event: CommandStartedEvent) => { if (event.databaseName === app.database.db.databaseName) sent.push(event) }
+  app.mongo.client.on('commandStarted', listener)
+  t.teardown(() => app.mongo.client.off('commandStarted', listener))
+  t.equal((await probe(app, 'admin', `Bearer ${user.accessToken}`)).statusCode, 403)
+  t.same(sent.map(event => [event.commandName, event.command.find, event.command.filter, event.command.projection]),
+    [['find', 'users', { _id: new ObjectId(user.id) }, { _id: 0, roles: 1, disabled: 1, session_version: 1 }]])
+})
+
 t.test('isAdmin: 403 FORBIDDEN for a user token, through for an admin token', async t => {
   const app = await appWithProbes(t)
   const user = await signUp(app)
@@ -130,8 +194,22 @@ t.test('a token signed by another instance with the same JWT_SECRET is accepted;
   const app = await appWithProbes(t)
   const user = await signUp(app)
   const sameSecret = await buildTestApp(t, { JWT_SECRET: SECRET })
-  const token = sameSecret.jwt.sign({ sub: user.id, roles: ['user'] })
+  const token = sameSecret.jwt.sign({ sub: user.id, session_version: 0 })
   t.equal((await probe(app, 'required', `Bearer ${token}`)).statusCode, 200)
   const randomSecret = await buildTestApp(t)
-  t.equal((await probe(app, 'required', `Bearer ${randomSecret.jwt.sign({ sub: user.id, roles: ['user'] })}`)).statusCode, 401)
+  t.equal((await probe(app, 'required', `Bearer ${randomSecret.jwt.sign({ sub: user.id, session_version: 0 })}`)).statusCode, 401)
+})
+
+t.test('after a rotation, a token signed with the previous secret authenticates until it expires', async t => {
+  const previous = 'the previous secret: also thirty-two bytes or more'
+  const app = await buildTestApp(t, { JWT_SECRET: SECRET, JWT_PREVIOUS_SECRETS: previous })
+  app.get('/probe/required', { preHandler: app.authenticate }, async request => ({ user: signedInUser(request) }))
+  const user = await signUp(app)
+  // The instance that signed before the rotation; it needs no database to sign.
+  const before = await buildApp(loadConfig({ JWT_SECRET: previous, LOG_LEVEL: 'silent' }), {}, { database: false })
+  t.teardown(() => before.close())
+  t.equal((await probe(app, 'required', `Bearer ${before.jwt.sign({ sub: user.id, session_version: 0 })}`)).statusCode, 200)
+  const expired = forge({ alg: 'HS256', typ: 'JWT', kid: keyId(Buffer.from(previous)) }, { sub: user.id, session_version: 0, iat: now() - 1000, exp: now() - 100 },
+    input => createHmac('sha256', previous).update(input).digest('base64url'))
+  t.equal((await probe(app, 'required', `Bearer ${expired}`)).statusCode, 401, 'expired')
 })

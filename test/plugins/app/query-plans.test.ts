@@ -4,6 +4,7 @@ import { songId } from '../../../bench/catalog.ts'
 import { loadCatalog } from '../../../bench/load-catalog.ts'
 import { collections as collectionsOf } from '../../../src/db/collections.ts'
 import { engineOf, queryPlanOf, type PostgresPlanNode } from '../../../src/db/engine.ts'
+import { TERM_BUDGET } from '../../../src/db/search-terms.ts'
 import { decodeCursor } from '../../../src/lib/cursor.ts'
 import { searchWords } from '../../../src/lib/search-words.ts'
 import { catalogRepository } from '../../../src/plugins/app/catalog-repository.ts'
@@ -19,7 +20,7 @@ interface Plan { name: string, stages: string[], keysExamined: number, docsExami
 
 /**
  * A PostgreSQL-based engine (DocumentDB) explains with PostgreSQL's plan, without examined counts: no node may scan a
- * whole collection, and list pages walk the `_id_` index.
+ * whole collection, list pages walk the `_id_` index, and no search sorts.
  */
 async function postgresPlans (t: Test, db: Db, reads: [string, () => Promise<unknown>][], queriesOf: (action: () => Promise<unknown>) => Promise<Document[]>) {
   for (const [name, read] of reads) {
@@ -30,6 +31,7 @@ async function postgresPlans (t: Test, db: Db, reads: [string, () => Promise<unk
       t.comment(`${name}: ${nodes.join(' <- ')}`)
       t.notOk(plan.nodes.some(node => node.type === 'Seq Scan'), `${name}: no sequential scan of a collection`)
       if (name.endsWith('page') && command.find === 'songs') t.ok(plan.nodes.some(node => node.index === '_id_'), `${name}: walks _id_`)
+      if (name.startsWith('search')) t.notOk(plan.nodes.some(node => node.type === 'Sort'), `${name} (find on ${command.find}): no sort`)
     }
   }
 }
@@ -58,11 +60,18 @@ async function scenario (t: Test, songs: number) {
     ['one song', () => catalog.get(songId(SEED, 7))],
     ['level stats of one level', () => catalog.averageDifficulty(3)],
     ['rating summary', () => ratings.summary(songId(SEED, 0))],
-    ['search, common prefix "the"', () => catalog.search(['the'], 20)],
-    ['search, rare prefix "virtanen"', () => catalog.search(['virtanen'], 20)],
     ['a user\'s ratings, first page', () => ratings.ofUser(user, 10)],
     ['a user\'s ratings, next page', () => ratings.ofUser(user, 10, decodeCursor(secondPage))],
     ['a user\'s rating of a song', () => ratings.userRating(user, songId(SEED, 3))]
+  ]
+  // Every kind of search: its cost must not depend on how many songs have the words, nor on the catalog.
+  const searches: [string, () => Promise<unknown>][] = [
+    ['search, common word "the"', () => catalog.search(['the'], 20)],
+    ['search, rare word "virtanen"', () => catalog.search(['virtanen'], 20)],
+    ['search, absent word "zzzz"', () => catalog.search(['zzzz'], 20)],
+    ['search, two words "sun the"', () => catalog.search(searchWords('Sun the'), 20)],
+    ['search, two common words "the l"', () => catalog.search(searchWords('the l'), 20)],
+    ['search, deep cursor "the"', () => catalog.search(['the'], 20, songId(SEED, songs - 30))]
   ]
   /** The queries `action` sends, as the driver sent them. */
   async function queriesOf (action: () => Promise<unknown>): Promise<Document[]> {
@@ -70,18 +79,45 @@ async function scenario (t: Test, songs: number) {
     await action()
     return sent.filter(event => ['find', 'findAndModify', 'aggregate'].includes(event.commandName)).map(event => event.command)
   }
-  return { db, catalog, ratings, user, reads, queriesOf }
+  return { db, catalog, ratings, user, reads, searches, queriesOf }
 }
 
 t.test('every find that reads a bounded number of documents asks for one batch, and list pages walk _id', async t => {
-  const { catalog, reads, queriesOf } = await scenario(t, 300)
-  for (const [name, read] of [...reads, ['level stats of the whole catalog', () => catalog.averageDifficulty()] as const]) {
+  const { catalog, reads, searches, queriesOf } = await scenario(t, 300)
+  for (const [name, read] of [...reads, ...searches, ['level stats of the whole catalog', () => catalog.averageDifficulty()] as const]) {
     for (const command of (await queriesOf(read)).filter(command => 'find' in command)) {
       if (command.limit === undefined) t.not(command.singleBatch, true, `${name}: no limit, so no single batch (it would cut the answer short)`)
       else t.equal(command.singleBatch, true, `${name}: limit ${command.limit} in a single batch`)
       if (name.endsWith('page') && command.find === 'songs') t.same(command.hint, { _id: 1 }, `${name}: hinted to _id_`)
-      if (name.startsWith('search')) t.equal(command.hint, undefined, `${name}: left to the planner`)
     }
+  }
+})
+
+t.test('every search reads _id ranges and _id lists, each with a limit, within a budget whatever the catalog (the commands sent)', async t => {
+  const { searches, queriesOf } = await scenario(t, 300)
+  const limit = 20
+  for (const [name, search] of searches) {
+    const read = { search_terms: 0, songs: 0 } as Record<string, number>
+    for (const command of await queriesOf(search)) {
+      const filter = command.filter as Document
+      const id = filter._id as Document
+      const range = '$gt' in id
+      t.comment(`${name}: find on ${command.find}, _id ${range ? `range ${JSON.stringify(id)}` : `list of ${(id.$in as unknown[]).length}`}, ` +
+        `hint ${JSON.stringify(command.hint)}, limit ${command.limit}`)
+      t.same(Object.keys(filter), ['_id'], `${name}: filters on _id alone`)
+      t.ok(command.find in read, `${name}: reads ${command.find}`)
+      if (range) {
+        t.match(command, { find: 'search_terms', filter: { _id: { $gt: String, $lt: String } }, hint: { _id: 1 } }, `${name}: a term range, hinted to _id`)
+        t.same(Object.fromEntries(command.sort as Map<string, number>), { _id: 1 }, `${name}: in _id order`)
+        t.ok(command.limit >= 1 && command.limit <= TERM_BUDGET, `${name}: limit ${command.limit}, within the budget`)
+      } else {
+        t.equal(command.limit, (id.$in as unknown[]).length, `${name}: an _id list limited to its length`)
+      }
+      read[command.find] += command.limit
+    }
+    // One round reads limit + 1 terms per word; later rounds stay within the budget.
+    t.ok(read.search_terms! <= TERM_BUDGET + 2 * (limit + 1), `${name}: ${read.search_terms} terms at most`)
+    t.ok(read.songs! <= limit + 1, `${name}: ${read.songs} songs at most`)
   }
 })
 
@@ -90,9 +126,8 @@ const engine = await engineOf((await testDatabase(t)).db)
 t.test('every route\'s queries use an index and examine no more than they return', {
   skip: engine.kind === 'ferretdb-v1' && `${engine.name}: its explain names no index but _id's (FerretDB 1 pushes down only _id equality and scans for the rest), so there is no plan to check here; MongoDB and PostgreSQL-based engines are checked`
 }, async t => {
-  const { db, catalog, ratings, user, reads, queriesOf } = await scenario(t, SONGS)
-  const collections = collectionsOf(db)
-  if (engine.kind === 'documentdb') return postgresPlans(t, db, reads, queriesOf)
+  const { db, catalog, ratings, user, reads, searches, queriesOf } = await scenario(t, SONGS)
+  if (engine.kind === 'documentdb') return postgresPlans(t, db, [...reads, ...searches], queriesOf)
 
   async function plansOf (name: string, action: () => Promise<unknown>): Promise<Plan[]> {
     const plans: Plan[] = []
@@ -134,14 +169,17 @@ t.test('every route\'s queries use an index and examine no more than they return
     }
   }
 
-  // Several words: one word's index range is walked in _id order and the other words are checked on each song
-  // fetched, so the work is bounded by how many songs have that word, not by the catalog; it is not ≤ returned + 1.
-  const words = searchWords('Sun the')
-  // The planner picks which word's range to walk; either way the songs having that word bound the work.
-  const bound = Math.max(...await Promise.all(words.map(word => collections.songs.countDocuments({ search_prefixes: word }))))
-  for (const plan of await plansOf('search, several words "sun the"', () => catalog.search(words, 20))) {
-    t.ok(indexed(plan), 'uses the search index')
-    t.ok(plan.docsExamined <= Math.max(bound, plan.returned + 1) && plan.docsExamined <= SONGS / 2,
-      `documents examined (${plan.docsExamined}) bounded by the songs having the word walked (at most ${bound}), and well below the catalog (${SONGS})`)
+  // A search's reads are bounded by their limits (an `_id` range's, an `_id` list's length), whatever the catalog.
+  for (const [name, search] of searches) {
+    for (const command of await queriesOf(search)) {
+      const plan = queryPlanOf(await db.command({ explain: explainable(command), verbosity: 'executionStats' }))
+      if (plan.shape !== 'mongodb') throw new Error(`MongoDB explained as ${plan.shape}`)
+      const label = `${name} (find on ${command.find}, limit ${command.limit})`
+      t.comment(`${label}: ${plan.stages.join(' <- ')}; keys examined ${plan.keysExamined}, documents examined ${plan.docsExamined}, returned ${plan.returned}`)
+      t.ok(indexed({ name, ...plan }) && !plan.stages.includes('SORT'), `${label}: an _id index scan, no sort`)
+      // An `_id` list is one index seek per id: a key examined, and one more past it where the id is missing.
+      t.ok(plan.keysExamined <= 2 * command.limit + 1, `${label}: keys examined ≤ 2 × limit + 1`)
+      t.ok(plan.docsExamined <= command.limit, `${label}: documents examined ≤ limit`)
+    }
   }
 })

@@ -90,10 +90,34 @@ t.test('the refresh of a deleted user is refused, and its tokens revoked', async
   t.equal(await app.database.collections.refreshTokens.countDocuments({ user_id: new ObjectId(user.id), revoked_at: { $exists: false } }), 0)
 })
 
-t.test('a refresh answers the user\'s current roles: an admin made after sign-in gets admin on refresh', async t => {
+t.test('the refresh tokens of a disabled account are refused, and none of its successors is left to use', async t => {
   const app = await buildTestApp(t)
   const user = await signUp(app)
-  await app.usersRepository.makeAdmin(user.username, user.password)
-  const pair = json(await refresh(app, user.refreshToken))
-  t.same(claimsOf(pair.access_token).roles, ['user', 'admin'])
+  const userId = new ObjectId(user.id)
+  await app.database.collections.users.updateOne({ _id: userId }, { $set: { disabled: true } })
+  const answer = await refresh(app, user.refreshToken)
+  t.equal(answer.statusCode, 401)
+  t.match(json(answer), { code: 'INVALID_REFRESH_TOKEN' })
+  t.equal(await app.database.collections.refreshTokens.countDocuments({ user_id: userId, rotated_at: { $exists: false }, revoked_at: { $exists: false } }), 0)
+})
+
+t.test('after the session version is raised, refresh tokens from before are refused and those from after still work', async t => {
+  const app = await buildTestApp(t)
+  const user = await signUp(app)
+  await app.database.collections.users.updateOne({ _id: new ObjectId(user.id) }, { $inc: { session_version: 1 } })
+  const after = json(await signIn(app, user.username, user.password))
+  t.equal((await refresh(app, user.refreshToken)).statusCode, 401, 'from before')
+  const refreshed = await refresh(app, after.refresh_token)
+  t.equal(refreshed.statusCode, 200, 'from after, even once a token from before was presented')
+  t.match(claimsOf(json(refreshed).access_token), { sub: user.id, session_version: 1 })
+  t.equal((await app.inject({ url: '/users/me', headers: bearer(json(refreshed).access_token) })).statusCode, 200)
+})
+
+t.test('a refresh token stored before tokens recorded a session version still refreshes, as version 0', async t => {
+  const app = await buildTestApp(t)
+  const user = await signUp(app)
+  await app.database.collections.refreshTokens.updateMany({ user_id: new ObjectId(user.id) }, { $unset: { session_version: '' } })
+  const answer = await refresh(app, user.refreshToken)
+  t.equal(answer.statusCode, 200)
+  t.match(claimsOf(json(answer).access_token), { sub: user.id, session_version: 0 })
 })

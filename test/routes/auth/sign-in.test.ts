@@ -1,14 +1,18 @@
+import { ObjectId } from 'mongodb'
 import t from 'tap'
 import { bearer, claimsOf, headerOf, signIn, signUp } from '../../accounts.ts'
+import { keyId } from '../../../src/plugins/external/jwt.ts'
 import { buildTestApp, json, type TestApp } from '../../helper.ts'
+
+const SECRET = 'the sign-in test secret, at least thirty-two bytes'
 
 /** `POST /auth/token` with any body, well-formed or not. */
 function requestToken (app: TestApp, payload: unknown) {
   return app.inject({ method: 'POST', url: '/auth/token', payload: payload as object })
 }
 
-t.test('POST /auth/token answers an HS256 access token with sub, roles, iat and exp, and a refresh token', async t => {
-  const app = await buildTestApp(t, { ACCESS_TOKEN_TTL_SECONDS: '600' })
+t.test('POST /auth/token answers an HS256 access token (kid of JWT_SECRET) with sub, session_version, iat and exp, and a refresh token', async t => {
+  const app = await buildTestApp(t, { ACCESS_TOKEN_TTL_SECONDS: '600', JWT_SECRET: SECRET })
   const user = await signUp(app, { username: 'grace' })
   const answer = await signIn(app, 'GRACE', user.password)
   t.equal(answer.statusCode, 200, 'the name is case-insensitive')
@@ -16,10 +20,11 @@ t.test('POST /auth/token answers an HS256 access token with sub, roles, iat and 
   const body = json(answer)
   t.same(Object.keys(body).sort(), ['access_token', 'expires_in', 'refresh_token', 'token_type'])
   t.match(body, { token_type: 'Bearer', expires_in: 600, refresh_token: /^[A-Za-z0-9_-]{43}$/ })
-  t.same(headerOf(body.access_token), { alg: 'HS256', typ: 'JWT' })
+  t.same(headerOf(body.access_token), { alg: 'HS256', typ: 'JWT', kid: keyId(Buffer.from(SECRET)) })
+  t.notOk(body.access_token.includes(Buffer.from(SECRET).toString('base64url').slice(0, 20)), 'the kid does not carry the secret')
   const claims = claimsOf(body.access_token)
-  t.same(Object.keys(claims).sort(), ['exp', 'iat', 'roles', 'sub'])
-  t.match(claims, { sub: user.id, roles: ['user'] })
+  t.same(Object.keys(claims).sort(), ['exp', 'iat', 'session_version', 'sub'], 'no roles: they are read from the user at each request')
+  t.match(claims, { sub: user.id, session_version: 0 })
   t.equal(Number(claims.exp) - Number(claims.iat), 600, 'exp is ACCESS_TOKEN_TTL_SECONDS after iat')
   t.ok(Math.abs(Number(claims.iat) - Date.now() / 1000) < 60)
   t.equal((await app.inject({ url: '/users/me', headers: bearer(body.access_token) })).statusCode, 200)
@@ -39,6 +44,27 @@ t.test('an unknown user and a wrong password get the same 401 INVALID_CREDENTIAL
   }
   t.same(json(wrongPassword), json(unknownUser), 'the bodies are identical')
   t.match(json(wrongPassword), { status: 401, code: 'INVALID_CREDENTIALS' })
+})
+
+t.test('a disabled account: 403 ACCOUNT_DISABLED for the right password only; signs in again once enabled', async t => {
+  const app = await buildTestApp(t)
+  const user = await signUp(app)
+  const users = app.database.collections.users
+  await users.updateOne({ _id: new ObjectId(user.id) }, { $set: { disabled: true }, $inc: { session_version: 1 } })
+  const wrong = await signIn(app, user.username, `${user.password}x`)
+  t.equal(wrong.statusCode, 401, 'a wrong password tells nothing about the account')
+  t.match(json(wrong), { code: 'INVALID_CREDENTIALS' })
+  const right = await signIn(app, user.username, user.password)
+  t.equal(right.statusCode, 403)
+  t.equal(right.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(json(right), { status: 403, code: 'ACCOUNT_DISABLED' })
+  t.notOk('access_token' in json(right))
+  t.equal(await app.database.collections.refreshTokens.countDocuments({ user_id: new ObjectId(user.id) }), 1, 'no refresh token was issued')
+  await users.updateOne({ _id: new ObjectId(user.id) }, { $set: { disabled: false } })
+  const enabled = await signIn(app, user.username, user.password)
+  t.equal(enabled.statusCode, 200)
+  t.equal((await app.inject({ url: '/users/me', headers: bearer(json(enabled).access_token) })).statusCode, 200)
+  t.equal((await app.inject({ url: '/users/me', headers: user.authorization })).statusCode, 401, 'the tokens from before the disabling stay dead')
 })
 
 function median (values: number[]): number {

@@ -1,0 +1,237 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { ObjectId, type Filter } from 'mongodb'
+import type { Collections } from './collections.ts'
+import type { PendingAnonymousRating, PendingChange, PendingUserRating, RatingSummaryDocument } from './documents.ts'
+import { foldIntoSummary, ratingChange, type RatingChange } from './rating-summary.ts'
+import { insertUnlessDuplicate } from './unique-writes.ts'
+
+/**
+ * A rating is counted in its song's summary exactly once, whatever fails in between, without a transaction. The
+ * summary write is the commit point: one atomic update applies the change (`$inc`) and journals it in the summary
+ * (`$push` to `pending`), guarded so the same rating cannot be journaled twice. Then the source of truth is written
+ * (the anonymous rating inserted with the journaled `_id`, or the user's rating changed by a write conditional on
+ * the rating the change was computed from), then the entry is cleared. Whoever finds an entry left behind (a
+ * crashed request, its retry, the user's next write of that rating, the recovery pass) finishes it from the source
+ * of truth: inserts the missing rating, or takes the change back, atomically with clearing it, when the user's
+ * write did not happen. Only a song's first rating reads the song (does it exist?) and creates the summary, with an
+ * insert: never an upsert, whose racing first writes can lose increments on a PostgreSQL-based engine.
+ *
+ * Exact where single-document updates are atomic (MongoDB, DocumentDB); FerretDB 1's are not, and
+ * `npm run ratings:reconcile` stays its repair.
+ */
+
+/** How long a journaled change of a user's rating may still be waiting for its write before it counts as lost. */
+export function settleAfterMs (mongodbTimeoutMs: number): number {
+  // Its write carries maxTimeMS, and the client gives up on it after the same time.
+  return Math.max(5000, 3 * mongodbTimeoutMs)
+}
+
+/** How many summaries one recovery pass finishes entries of. */
+const RECOVERY_BATCH = 100
+// How long a user's write waits before looking again at an entry of theirs that is still at work.
+const IN_FLIGHT_POLL_MS = 20
+// A summary that another write changes between two attempts: how many attempts before giving up (never seen).
+const ATTEMPTS = 10
+
+function undoOf (entry: PendingChange): RatingChange {
+  return 'rating_id' in entry ? { [entry.stars]: -1 } : ratingChange(entry.to ?? undefined, entry.from ?? undefined)
+}
+
+function changeOf (entry: PendingChange): RatingChange {
+  return 'rating_id' in entry ? { [entry.stars]: 1 } : ratingChange(entry.from ?? undefined, entry.to ?? undefined)
+}
+
+/**
+ * `atomicUpdates` false (FerretDB 1): racing updates of one summary can lose a clear there and bring an entry back,
+ * so a user's write does not wait for an undecided entry of theirs but takes it back at once; reconciliation
+ * repairs that engine's summaries in any case.
+ */
+export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }: Collections, { maxTimeMS, settleAfter, atomicUpdates = true }: { maxTimeMS: number, settleAfter: number, atomicUpdates?: boolean }) {
+  // Cleared entries are batched per song: a busy song's clears coalesce into one write, off the request's path.
+  let toClear = new Map<string, { songId: ObjectId, entries: PendingChange[] }>()
+  let flushing: Promise<void> | null = null
+
+  async function flush (): Promise<void> {
+    const batch = [...toClear.values()]
+    toClear = new Map()
+    if (batch.length === 0) return
+    await ratingSummaries.bulkWrite(batch.map(({ songId, entries }) => ({ updateOne: { filter: { _id: songId }, update: { $pullAll: { pending: entries } } } })), { ordered: false })
+  }
+
+  /** Clears a finished entry soon, with others of its song; an entry a failed clear leaves is finished by recovery. */
+  function clearLater (songId: ObjectId, entry: PendingChange): void {
+    const key = songId.toHexString()
+    const song = toClear.get(key) ?? { songId, entries: [] }
+    song.entries.push(entry)
+    toClear.set(key, song)
+    scheduleFlush()
+  }
+
+  // One flush at a time: what finishes while one is being written waits for the next, which takes it all at once.
+  function scheduleFlush (): void {
+    flushing ??= new Promise<void>(resolve => setImmediate(resolve)).then(flush).catch(() => undefined).finally(() => {
+      flushing = null
+      if (toClear.size > 0) scheduleFlush()
+    })
+  }
+
+  /** Applies `entry`'s change to the summary and journals it, unless `guard` finds it there; the summary after, or null. */
+  async function journal (songId: ObjectId, entry: PendingChange, guard: Filter<RatingSummaryDocument>): Promise<RatingSummaryDocument | null> {
+    const $inc = foldIntoSummary(changeOf(entry))?.$inc
+    return ratingSummaries.findOneAndUpdate({ _id: songId, ...guard }, { ...($inc && { $inc }), $push: { pending: entry } }, { returnDocument: 'after', maxTimeMS })
+  }
+
+  /** Takes the entry's change back and clears it, in one atomic update that matches only while the entry is there. */
+  async function undo (songId: ObjectId, entry: PendingChange): Promise<void> {
+    const $inc = foldIntoSummary(undoOf(entry))?.$inc
+    await ratingSummaries.updateOne({ _id: songId, 'pending.op': entry.op }, { ...($inc && { $inc }), $pullAll: { pending: [entry] } }, { maxTimeMS })
+  }
+
+  async function clear (songId: ObjectId, entry: PendingChange): Promise<void> {
+    await ratingSummaries.updateOne({ _id: songId }, { $pullAll: { pending: [entry] } }, { maxTimeMS })
+  }
+
+  /**
+   * When the journal refused a change: the summary there is, with no summary created first for an existing song
+   * (its first rating: the only write that reads the song); null when there is no such song.
+   */
+  async function summaryOrFirst (songId: ObjectId): Promise<RatingSummaryDocument | null> {
+    const found = await ratingSummaries.findOne({ _id: songId }, { maxTimeMS })
+    if (found) return found
+    if (await songs.findOne({ _id: songId }, { projection: { _id: 1 }, maxTimeMS }) === null) return null
+    const empty: RatingSummaryDocument = { _id: songId, count: 0, sum: 0, distribution: {}, pending: [] }
+    await insertUnlessDuplicate(ratingSummaries, empty)
+    return empty
+  }
+
+  /**
+   * Finishes an anonymous rating's entry: the rating is stored once and counted once. Its entry is cleared now, or
+   * `later` (the request's own write, whose clear is batched).
+   */
+  async function finishAnonymous (songId: ObjectId, entry: PendingAnonymousRating, later = false): Promise<void> {
+    const inserted = await insertUnlessDuplicate(ratings, {
+      _id: entry.rating_id,
+      song_id: songId,
+      rating: entry.stars,
+      created_at: entry.at,
+      // The entry that counted it, when that is not the rating's own `_id` (a retry's).
+      ...(entry.op.equals(entry.rating_id) ? {} : { op: entry.op })
+    })
+    if (!inserted) {
+      const stored = await ratings.findOne({ _id: entry.rating_id }, { projection: { op: 1 }, maxTimeMS })
+      // Stored by another entry of the same rating, which counted it: this one counted it a second time.
+      if (stored && !(stored.op ?? stored._id).equals(entry.op)) return undo(songId, entry)
+    }
+    if (later) clearLater(songId, entry)
+    else await clear(songId, entry)
+  }
+
+  /**
+   * Finishes a user's entry if its write is decided: at most one entry per user and song is pending, and only its
+   * write can change that rating meanwhile, so the rating shows whether the write happened, and whether it still
+   * can (the rating is still the one it is conditional on). One that did not is taken back when it no longer can,
+   * or when `mayUndo` (old enough that a write still on its way cannot land any more). False when undecided.
+   */
+  async function finishUser (songId: ObjectId, entry: PendingUserRating, mayUndo: boolean): Promise<boolean> {
+    const now = await userRatings.findOne({ user_id: entry.user_id, song_id: songId }, { maxTimeMS })
+    const written = entry.to === null ? now === null : now?.order.equals(entry.op) === true
+    if (written) {
+      await clear(songId, entry)
+      return true
+    }
+    const stillPossible = entry.from_order === null ? now === null : now?.order.equals(entry.from_order) === true
+    if (stillPossible && !mayUndo) return false
+    await undo(songId, entry)
+    return true
+  }
+
+  const isOld = (entry: PendingChange) => entry.at.getTime() < Date.now() - settleAfter
+
+  /** The user's write of the entry: an insert, or an update or delete conditional on the rating it replaces. */
+  async function writeUserRating (songId: ObjectId, entry: PendingUserRating): Promise<boolean> {
+    const rating = { user_id: entry.user_id, song_id: songId }
+    if (entry.to === null) return (await userRatings.deleteOne({ ...rating, order: entry.from_order! }, { maxTimeMS })).deletedCount === 1
+    if (entry.from_order === null) return insertUnlessDuplicate(userRatings, { _id: entry.op, ...rating, rating: entry.to, rated_at: entry.at, order: entry.op })
+    return (await userRatings.updateOne({ ...rating, order: entry.from_order }, { $set: { rating: entry.to, rated_at: entry.at, order: entry.op } }, { maxTimeMS })).matchedCount === 1
+  }
+
+  return {
+    /**
+     * Stores and counts an anonymous rating under `ratingId`; the summary after it, or null when there is no such
+     * song. `retry`: an earlier attempt with the same `ratingId` may have stored or journaled it; a stored rating
+     * is counted (or being counted) already, and a journaled one is finished rather than counted again.
+     */
+    async rateAnonymous (songId: ObjectId, ratingId: ObjectId, stars: number, retry = false): Promise<RatingSummaryDocument | null> {
+      if (retry && await ratings.findOne({ _id: ratingId }, { projection: { _id: 1 }, maxTimeMS })) return ratingSummaries.findOne({ _id: songId }, { maxTimeMS })
+      const entry: PendingAnonymousRating = { op: retry ? new ObjectId() : ratingId, at: new Date(), rating_id: ratingId, stars }
+      for (let attempt = 1; ; attempt++) {
+        const summary = await journal(songId, entry, { 'pending.rating_id': { $ne: ratingId } })
+        if (summary) {
+          await finishAnonymous(songId, entry, true)
+          return summary
+        }
+        const found = await summaryOrFirst(songId)
+        if (!found) return null
+        const earlier = found.pending?.find((e): e is PendingAnonymousRating => 'rating_id' in e && e.rating_id.equals(ratingId))
+        if (earlier) {
+          await finishAnonymous(songId, earlier)
+          return ratingSummaries.findOne({ _id: songId }, { maxTimeMS })
+        }
+        if (attempt >= ATTEMPTS) throw new Error(`the summary of ${songId.toHexString()} kept changing`)
+      }
+    },
+
+    /**
+     * Sets (`to` stars) or removes (`to` null) the user's rating of the song and changes the summary by exactly the
+     * difference; the summary after, or null when there is no such song (or, for a removal, no such rating).
+     */
+    async rateAsUser (songId: ObjectId, userId: ObjectId, to: number | null): Promise<RatingSummaryDocument | null> {
+      const deadline = Date.now() + settleAfter + 10 * maxTimeMS
+      for (let attempt = 1; ; attempt++) {
+        const before = await userRatings.findOne({ user_id: userId, song_id: songId }, { maxTimeMS })
+        if (to === null && !before) return null
+        const entry: PendingUserRating = { op: new ObjectId(), at: new Date(), user_id: userId, from: before?.rating ?? null, from_order: before?.order ?? null, to }
+        const summary = await journal(songId, entry, { 'pending.user_id': { $ne: userId } })
+        if (summary) {
+          if (await writeUserRating(songId, entry)) {
+            clearLater(songId, entry)
+            return summary
+          }
+          // Another write of this rating came first: take this change back, and compute it again from that one.
+          await undo(songId, entry)
+        } else {
+          const found = await summaryOrFirst(songId)
+          if (!found) return null
+          const earlier = found.pending?.find((e): e is PendingUserRating => 'user_id' in e && e.user_id.equals(userId))
+          // The user's earlier write of this rating is journaled and still at work: finish it, or wait for it.
+          if (earlier && !await finishUser(songId, earlier, isOld(earlier) || !atomicUpdates)) await sleep(IN_FLIGHT_POLL_MS)
+        }
+        if (Date.now() > deadline && attempt >= ATTEMPTS) throw new Error(`the rating of ${songId.toHexString()} by ${userId.toHexString()} kept changing`)
+      }
+    },
+
+    /**
+     * Finishes the entries older than `olderThanMs` (by default the settle time, after which a user's write that has
+     * not happened never will) of up to `limit` summaries: at start and periodically. Returns how many it finished.
+     */
+    async recover ({ olderThanMs = settleAfter, limit = RECOVERY_BATCH }: { olderThanMs?: number, limit?: number } = {}): Promise<number> {
+      const cutoff = new Date(Date.now() - olderThanMs)
+      const summaries = await ratingSummaries.find({ 'pending.at': { $lt: cutoff } }, { projection: { pending: 1 }, limit, maxTimeMS, singleBatch: true }).toArray()
+      let finished = 0
+      for (const { _id, pending = [] } of summaries) {
+        for (const entry of pending.filter(e => e.at < cutoff)) {
+          if ('rating_id' in entry) await finishAnonymous(_id, entry)
+          else await finishUser(_id, entry, true)
+          finished++
+        }
+      }
+      return finished
+    },
+
+    /** Clears what is waiting to be cleared (at close). */
+    async flush (): Promise<void> {
+      await flushing
+      await flush()
+    }
+  }
+}

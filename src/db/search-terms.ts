@@ -1,0 +1,136 @@
+import { ObjectId } from 'mongodb'
+import type { Collections } from './collections.ts'
+import type { SearchTermDocument, SongDocument } from './documents.ts'
+import { insertSkippingDuplicates, insertUnlessDuplicate } from './unique-writes.ts'
+
+/*
+ * Search terms: one document per (search prefix, song), `_id` = `"<prefix> <song id in hex>"`. Search words hold
+ * only letters and digits, so the space ends the prefix and `"<prefix>!"` is above every term of it: one prefix's
+ * songs are one `_id` range, in the songs' `_id` order (fixed-width hex sorts as the ids do). An `_id` range scan
+ * is ordered and bounded by its limit on every engine — MongoDB's `_id_` index, PostgreSQL's btree under DocumentDB —
+ * so no plan depends on how many songs a word has, which a PostgreSQL-based engine cannot know: there a multikey
+ * index on the songs either walks the whole `_id` index for a word no song has or sorts every song of a common word.
+ */
+
+type TermsCollection = Collections['searchTerms']
+
+/** Marks a database whose terms were built from its songs (a term `_id` always starts with a letter or digit). */
+const BUILT_MARKER = '#built'
+
+/**
+ * Index entries of terms a search request reads at most after its first round (which reads `limit + 1` per word),
+ * the walked word's and the probes' together.
+ */
+export const TERM_BUDGET = 1000
+
+/** Each round of a several-word search reads this many times the terms of the round before. */
+const ROUND_GROWTH = 8
+
+const termId = (prefix: string, songHex: string) => `${prefix} ${songHex}`
+
+function termsOf (songId: ObjectId, prefixes: Iterable<string>): SearchTermDocument[] {
+  const hex = songId.toHexString()
+  return [...prefixes].map(prefix => ({ _id: termId(prefix, hex) }))
+}
+
+/** Adds the terms of songs (before the songs are written: a crash then leaves terms without a song, never a song without terms). */
+export async function addTerms (searchTerms: TermsCollection, songs: Pick<SongDocument, '_id' | 'search_prefixes'>[]): Promise<void> {
+  await insertSkippingDuplicates(searchTerms, songs.flatMap(song => termsOf(song._id, song.search_prefixes)))
+}
+
+/** Removes the terms of songs' given prefixes (after the songs lost them). */
+export async function removeTerms (searchTerms: TermsCollection, songs: Pick<SongDocument, '_id' | 'search_prefixes'>[]): Promise<void> {
+  const ids = songs.flatMap(song => termsOf(song._id, song.search_prefixes)).map(term => term._id)
+  if (ids.length > 0) await searchTerms.deleteMany({ _id: { $in: ids } })
+}
+
+/**
+ * Builds the terms of every song, in bounded batches along `_id`, unless a build finished before (the marker).
+ * Resumable: terms already there are skipped, and the marker is written last. Returns how many songs it read.
+ */
+export async function buildSearchTerms ({ songs, searchTerms }: Pick<Collections, 'songs' | 'searchTerms'>, batchSize = 1000): Promise<number> {
+  if (await searchTerms.findOne({ _id: BUILT_MARKER })) return 0
+  let read = 0
+  let after: ObjectId | undefined
+  while (true) {
+    const batch = await songs.find(after ? { _id: { $gt: after } } : {}, { projection: { _id: 1, search_prefixes: 1 }, sort: { _id: 1 }, hint: { _id: 1 }, limit: batchSize, singleBatch: true }).toArray()
+    await addTerms(searchTerms, batch)
+    read += batch.length
+    if (batch.length < batchSize) break
+    after = batch.at(-1)!._id
+  }
+  await insertUnlessDuplicate(searchTerms, { _id: BUILT_MARKER })
+  return read
+}
+
+/** The words a song must have, without those implied by another: a song with a word starting "alab" has one starting "a". */
+function neededWords (words: string[]): string[] {
+  return words.filter(word => !words.some(other => other !== word && other.startsWith(word)))
+}
+
+interface SearchOptions<Projection> { projection: Projection, maxTimeMS: number, termBudget?: number }
+
+/**
+ * A page of the songs having every word (each a prefix of one of their words), in `_id` order after `after`.
+ * Every read is an `_id` range or `_id` list with a limit, so a request reads at most `limit + 1` terms per word
+ * and their probes in its first round, no more than the term budget after it, and `limit + 1` songs (plus those of
+ * leftover terms), whatever the catalog's size:
+ * - round one reads the first `limit + 1` terms of every word at once; a word with fewer is fully known, so the
+ *   rarest such word (a rare or absent one) is walked and the answer is complete in that one round;
+ * - otherwise the longest word is walked in rounds growing ROUND_GROWTH times, each probing the other words'
+ *   terms of the round's songs by `_id` (`$in`); when TERM_BUDGET is spent the page may hold fewer than `limit`
+ *   songs and `next` says where the next request goes on (only several common words rarely together do that);
+ * - the songs are read by `_id` and kept only if they have every word now: terms left by a rename or a delete that
+ *   stopped half-way are skipped.
+ * `next` is null when no song is left.
+ */
+export async function searchSongs<Projection extends Record<string, 1>> (
+  { songs, searchTerms }: Pick<Collections, 'songs' | 'searchTerms'>, words: string[], limit: number, after: ObjectId | undefined,
+  { projection, maxTimeMS, termBudget = TERM_BUDGET }: SearchOptions<Projection>
+): Promise<{ found: SongDocument[], next: ObjectId | null }> {
+  const needed = neededWords(words)
+  /** Song ids (hex) of a word's terms after `position`, at most `count`, in order. */
+  async function songsOfWord (word: string, position: string, count: number): Promise<string[]> {
+    const terms = await searchTerms.find({ _id: { $gt: termId(word, position), $lt: `${word}!` } }, { projection: { _id: 1 }, sort: { _id: 1 }, hint: { _id: 1 }, limit: count, singleBatch: true, maxTimeMS }).toArray()
+    return terms.map(term => term._id.slice(word.length + 1))
+  }
+  async function withEveryWord (candidates: string[], others: string[]): Promise<string[]> {
+    if (others.length === 0 || candidates.length === 0) return candidates
+    const probes = others.flatMap(word => candidates.map(hex => termId(word, hex)))
+    const held = new Set((await searchTerms.find({ _id: { $in: probes } }, { projection: { _id: 1 }, limit: probes.length, singleBatch: true, maxTimeMS }).toArray()).map(term => term._id))
+    return candidates.filter(hex => others.every(word => held.has(termId(word, hex))))
+  }
+  async function songsHavingEveryWord (ids: string[]): Promise<SongDocument[]> {
+    if (ids.length === 0) return []
+    const docs = await songs.find({ _id: { $in: ids.map(hex => new ObjectId(hex)) } }, { projection: { ...projection, search_prefixes: 1 }, limit: ids.length, singleBatch: true, maxTimeMS }).toArray()
+    const byId = new Map(docs.map(doc => [doc._id.toHexString(), doc]))
+    return ids.map(hex => byId.get(hex)).filter(doc => doc !== undefined && words.every(word => doc.search_prefixes.includes(word))) as SongDocument[]
+  }
+
+  const start = after?.toHexString() ?? ''
+  const first = await Promise.all(needed.map(word => songsOfWord(word, start, limit + 1)))
+  const complete = first.map((ids, i) => ({ ids, i })).filter(({ ids }) => ids.length <= limit)
+  const walkedIndex = complete.length > 0
+    ? complete.reduce((rarest, word) => word.ids.length < rarest.ids.length ? word : rarest).i
+    : needed.reduce((longest, word, i) => word.length > needed[longest]!.length ? i : longest, 0)
+  const walked = needed[walkedIndex]!
+  const others = needed.filter((_word, i) => i !== walkedIndex)
+  let read = first[walkedIndex]!
+  let spent = first.reduce((total, ids) => total + ids.length, 0)
+  let size = limit + 1
+  const found: SongDocument[] = []
+  while (true) {
+    const candidates = await withEveryWord(read, others)
+    spent += read.length * others.length
+    const wanted = candidates.slice(0, limit + 1 - found.length)
+    found.push(...await songsHavingEveryWord(wanted))
+    if (found.length > limit) return { found: found.slice(0, limit), next: found[limit - 1]!._id }
+    const cut = wanted.length < candidates.length
+    if (!cut && read.length < size) return { found, next: null }
+    const position = cut ? wanted.at(-1)! : read.at(-1)!
+    size = Math.min(size * ROUND_GROWTH, Math.floor((termBudget - spent) / needed.length))
+    if (size < 1) return { found, next: new ObjectId(position) }
+    read = await songsOfWord(walked, position, size)
+    spent += read.length
+  }
+}
