@@ -3,7 +3,7 @@ import { ObjectId } from 'mongodb'
 import type { Test } from 'tap'
 import { songId } from '../bench/catalog.ts'
 import { loadCatalog } from '../bench/load-catalog.ts'
-import { foldIntoSummary, ratingChange } from '../src/db/collections.ts'
+import { foldIntoSummary, ratingChange } from '../src/db/rating-summary.ts'
 import { expectedSummary } from './expected-summary.ts'
 import { json, type TestApp } from './helper.ts'
 

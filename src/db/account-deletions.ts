@@ -1,5 +1,7 @@
 import type { ObjectId } from 'mongodb'
-import { insertUnlessDuplicate, type AccountDeletionDocument, type Collections } from './collections.ts'
+import type { Collections } from './collections.ts'
+import type { AccountDeletionDocument } from './documents.ts'
+import { insertUnlessDuplicate } from './unique-writes.ts'
 
 /** Ratings removed per batch: one batch is what a request does itself, and what a job does between two lease renewals. */
 export const DELETION_BATCH = 100
