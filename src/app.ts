@@ -3,6 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Server } from 'node:http'
 import Fastify, { type FastifyHttpOptions } from 'fastify'
 import type { Config } from './config.ts'
+import accountDeletions from './plugins/app/account-deletions.ts'
+import accountExportRepository from './plugins/app/account-export-repository.ts'
 import adminBootstrap from './plugins/app/admin-bootstrap.ts'
 import auditLog from './plugins/app/audit-log.ts'
 import authentication from './plugins/app/authentication.ts'
@@ -17,6 +19,7 @@ import requestId, { REQUEST_ID_HEADER, requestIdOf } from './plugins/app/request
 import catalogRepository from './plugins/app/catalog-repository.ts'
 import ratingsRepository from './plugins/app/ratings-repository.ts'
 import signInLimiter from './plugins/app/sign-in-limiter.ts'
+import userDirectoryRepository from './plugins/app/user-directory-repository.ts'
 import usersRepository from './plugins/app/users-repository.ts'
 import cors from './plugins/external/cors.ts'
 import etag from './plugins/external/etag.ts'
@@ -98,6 +101,10 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     await fastify.register(usersRepository)
     await fastify.register(refreshTokensRepository)
     await fastify.register(adminBootstrap)
+    // Admins and account data
+    await fastify.register(accountDeletions)
+    await fastify.register(userDirectoryRepository)
+    await fastify.register(accountExportRepository)
   }
   await fastify.register(authentication)
   await fastify.register(auditLog)

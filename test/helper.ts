@@ -55,7 +55,11 @@ export async function testDatabaseBehindProxy (t: Test) {
  * `logStream` receives the log lines (at `LOG_LEVEL`, silent unless the test sets it).
  */
 export async function buildTestApp (t: Test, env: Record<string, string> = {}, { logStream }: { logStream?: Writable } = {}) {
-  const database = await testDatabase(t)
+  return buildTestAppOn(t, await testDatabase(t), env, { logStream })
+}
+
+/** As buildTestApp, on a database the test has already (a second instance, or the app again after a restart). */
+export async function buildTestAppOn (t: Test, database: Awaited<ReturnType<typeof testDatabase>>, env: Record<string, string> = {}, { logStream }: { logStream?: Writable } = {}) {
   const config: Config = loadConfig({ RATE_LIMIT_MAX: '100000', MAX_EVENT_LOOP_DELAY_MS: '0', MONGODB_TIMEOUT_MS: '10000', LOG_LEVEL: 'silent', ...env, MONGODB_URL: database.url })
   const app = await buildApp(config, { logger: { level: config.logLevel, ...logStream && { stream: logStream } } })
   t.teardown(() => app.close())

@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb'
-import type { IdempotencyKeyDocument, LevelStatsDocument, RatingDocument, RatingSummaryDocument, RefreshTokenDocument, SearchTermDocument, SongDocument, UserDocument, UserRatingDocument } from './documents.ts'
+import type { AccountDeletionDocument, IdempotencyKeyDocument, LevelStatsDocument, RatingDocument, RatingSummaryDocument, RefreshTokenDocument, SearchTermDocument, SongDocument, UserDocument, UserRatingDocument } from './documents.ts'
 
 export interface Collections {
   songs: Collection<SongDocument>
@@ -13,6 +13,7 @@ export interface Collections {
   // Accounts
   users: Collection<UserDocument>
   refreshTokens: Collection<RefreshTokenDocument>
+  accountDeletions: Collection<AccountDeletionDocument>
 }
 
 export function collections (db: Db): Collections {
@@ -27,6 +28,7 @@ export function collections (db: Db): Collections {
     userRatings: db.collection<UserRatingDocument>('user_ratings'),
     // Accounts
     users: db.collection<UserDocument>('users'),
-    refreshTokens: db.collection<RefreshTokenDocument>('refresh_tokens')
+    refreshTokens: db.collection<RefreshTokenDocument>('refresh_tokens'),
+    accountDeletions: db.collection<AccountDeletionDocument>('account_deletions')
   }
 }

@@ -126,6 +126,25 @@ export interface UserDocument {
    * issued under (claim `ver`) and refresh tokens record it, and a token of another version is refused. Absent = 0.
    */
   session_version?: number
+  /**
+   * Set by a change that may take an admin away (demotion, disabling, deletion) before it counts the admins that
+   * stay, and removed by the change itself: two such changes at once each see the other's target leaving.
+   */
+  leaving?: { change: ObjectId, since: Date }
+}
+
+/**
+ * One per account being deleted (`_id` is the user's id), written before the user document is removed and
+ * removed once every rating of the user is out of its song's summary. Whoever holds the lease (`owner` until
+ * `lease_until`) works on it; anyone may claim it after, so a crashed instance's job is finished by another.
+ */
+export interface AccountDeletionDocument {
+  _id: ObjectId
+  requested_at: Date
+  lease_until: Date
+  owner: string | null
+  /** The user's ratings removed so far. */
+  removed_ratings: number
 }
 
 /**

@@ -6,7 +6,7 @@ import { retryingTransient } from './retry-transient.ts'
  * created at once, a PostgreSQL-based engine (DocumentDB) can answer one of them "deadlock detected" (3 of 20 new
  * databases there; 0 of 20 one after another). A transient refusal is retried a few times with backoff.
  */
-export async function ensureIndexes ({ songs, ratings, ratingSummaries, userRatings, users, refreshTokens }: Collections): Promise<void> {
+export async function ensureIndexes ({ songs, ratings, ratingSummaries, userRatings, users, refreshTokens, accountDeletions }: Collections): Promise<void> {
   const indexes: Array<() => Promise<string>> = [
     // The natural key: seeding twice, or from several servers at once, cannot duplicate a song.
     () => songs.createIndex({ artist: 1, title: 1 }, { unique: true, name: 'artist_title_unique' }),
@@ -20,7 +20,10 @@ export async function ensureIndexes ({ songs, ratings, ratingSummaries, userRati
     // Accounts: one account per lower-case name; a rotation's successor once per family; a user's tokens revoked at once.
     () => users.createIndex({ username: 1 }, { unique: true, name: 'username_unique' }),
     () => refreshTokens.createIndex({ family: 1, generation: 1 }, { unique: true, name: 'family_generation_unique' }),
-    () => refreshTokens.createIndex({ user_id: 1 }, { name: 'user_id' })
+    () => refreshTokens.createIndex({ user_id: 1 }, { name: 'user_id' }),
+    // Admins: the admins that stay when one may leave (a few documents of millions); deletion jobs whose lease ran out.
+    () => users.createIndex({ roles: 1 }, { name: 'roles' }),
+    () => accountDeletions.createIndex({ lease_until: 1 }, { name: 'lease_until' })
   ]
   for (const create of indexes) await retryingTransient(create)
 }

@@ -12,3 +12,19 @@ export function decodeCursor (cursor: string): ObjectId {
   if (!new RegExp(CURSOR_PATTERN).test(cursor)) throw new RangeError('malformed cursor')
   return new ObjectId(Buffer.from(cursor, 'base64url'))
 }
+
+/**
+ * A cursor over a text key, for pages in another order than `_id` (users by username): the page's last key,
+ * base64url-encoded, up to 64 characters (48 bytes; usernames have at most 32).
+ */
+export const TEXT_CURSOR_PATTERN = '^[A-Za-z0-9_-]{2,64}$'
+
+export function encodeTextCursor (key: string): string {
+  return Buffer.from(key).toString('base64url')
+}
+
+/** Any string matching TEXT_CURSOR_PATTERN decodes; it is only ever a bound of a range, never a query of its own. */
+export function decodeTextCursor (cursor: string): string {
+  if (!new RegExp(TEXT_CURSOR_PATTERN).test(cursor)) throw new RangeError('malformed cursor')
+  return Buffer.from(cursor, 'base64url').toString()
+}

@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
-import { encodeCursor } from '../lib/cursor.ts'
+import { encodeCursor, encodeTextCursor } from '../lib/cursor.ts'
 import { problem } from '../lib/problems/problem.ts'
 import { forbidden, unauthorized } from '../lib/problems/accounts.ts'
 import { songNotFound } from '../lib/problems/catalog.ts'
@@ -8,9 +8,11 @@ import { idempotencyKeyBusy, idempotencyKeyReused } from '../lib/problems/idempo
 import { rateLimited } from '../lib/problems/rate-limit.ts'
 import { FRAMEWORK_PROBLEMS } from '../lib/problems/requests.ts'
 import { DATABASE_UNAVAILABLE, INTERNAL_ERROR } from '../lib/problems/server.ts'
+import type { AccountDeletion, AccountExport } from './account-data.ts'
 import type { RefreshRequest, TokenPair } from './auth.ts'
 import type { RatingInput, RatingSummary, UserRating } from './ratings.ts'
 import type { DifficultyAverage, Song, SongInput, SongPage, SongPatch } from './songs.ts'
+import type { UserPage, UserPatch } from './user-directory.ts'
 import type { Credentials, PasswordChange, User } from './users.ts'
 
 // Examples for the OpenAPI document: songs of seed/songs.json and what the API answers for them on a freshly
@@ -93,6 +95,24 @@ export const problemExamples = {
   503: DATABASE_UNAVAILABLE
 }
 
+// Admins and account data: a second user, a page of users, a change, and what an export holds.
+
+export const adminExample = { id: '6b0257a1eb866bb1e55122af', username: 'root', roles: ['user' as const, 'admin' as const], created_at: '2026-11-22T08:30:00.000Z', disabled: false }
+
+const bobExample = { id: '6b0257a1eb866bb1e55122b1', username: 'bob', roles: ['user' as const], created_at: '2026-11-22T09:10:00.000Z', disabled: true }
+
+export const userPageExample = {
+  items: [userExample, bobExample],
+  // A users page follows the username index: its cursor is the page's last name.
+  next_cursor: encodeTextCursor(bobExample.username)
+}
+
+export const userPatchExample = { disabled: true }
+
+export const accountDeletionExample = { password: credentialsExample.password }
+
+export const accountExportExample = { account: userExample, ratings: userRatingPageExample.items }
+
 /** The example of each shared schema, by its `$id`, as the OpenAPI document's components show it. */
 export const COMPONENT_EXAMPLES = {
   Song: songExample,
@@ -104,7 +124,11 @@ export const COMPONENT_EXAMPLES = {
   PasswordChange: passwordChangeExample,
   User: userExample,
   TokenPair: tokenPairExample,
-  RefreshRequest: { refresh_token: tokenPairExample.refresh_token }
+  RefreshRequest: { refresh_token: tokenPairExample.refresh_token },
+  UserPage: userPageExample,
+  UserPatch: userPatchExample,
+  AccountDeletion: accountDeletionExample,
+  AccountExport: accountExportExample
 } satisfies {
   Song: Static<typeof Song>,
   SongInput: Static<typeof SongInput>,
@@ -115,12 +139,18 @@ export const COMPONENT_EXAMPLES = {
   PasswordChange: Static<typeof PasswordChange>,
   User: Static<typeof User>,
   TokenPair: Static<typeof TokenPair>,
-  RefreshRequest: Static<typeof RefreshRequest>
+  RefreshRequest: Static<typeof RefreshRequest>,
+  UserPage: Static<typeof UserPage>,
+  UserPatch: Static<typeof UserPatch>,
+  AccountDeletion: Static<typeof AccountDeletion>,
+  AccountExport: Static<typeof AccountExport>
 }
 
 /** The example of each path and query parameter, by its name, for Swagger UI's "Try it out". */
 export const PARAMETER_EXAMPLES: Record<string, unknown> = {
   song_id: SONG_ID_EXAMPLE,
   message: SEARCH_MESSAGE_EXAMPLE,
-  level: LEVEL_EXAMPLE
+  level: LEVEL_EXAMPLE,
+  user_id: adminExample.id,
+  username: 'al'
 }

@@ -2,7 +2,7 @@ import { ObjectId } from 'mongodb'
 import type { MediaTypeObject, ReferenceObject, RequestBodyObject, SchemaObject } from 'openapi-typescript'
 import t, { type Test } from 'tap'
 import type { buildApp } from '../../src/app.ts'
-import { difficultyAverageExample, searchResultExample } from '../../src/schemas/examples.ts'
+import { difficultyAverageExample, passwordChangeExample, searchResultExample } from '../../src/schemas/examples.ts'
 import { buildAppBehindProxy, buildTestApp } from '../helper.ts'
 import { rateSong } from '../rate-song.ts'
 import { committedSpec, operationsOf, parametersOf, responseValidator, type Operation } from './spec.ts'
@@ -79,20 +79,28 @@ async function realValues (app: App, base: string): Promise<Record<string, strin
   const page = await (await fetch(`${base}/songs`)).json() as { items: { id: string }[] }
   const { user } = (await app.usersRepository.makeAdmin('contract-admin', CONTRACT_ADMIN_PASSWORD))!
   const userId = ObjectId.createFromHexString(user.id)
+  // Another admin, so that the caller may delete itself; another user for the admin routes on one user.
+  await app.usersRepository.makeAdmin('contract-admin-2', CONTRACT_ADMIN_PASSWORD)
+  const other = (await app.usersRepository.create('contract-user', 'contract-user-password'))!
   return {
     song_id: page.items[0]!.id,
+    user_id: other.id,
     current_password: CONTRACT_ADMIN_PASSWORD,
+    // The caller deletes itself last, after the password change has given it the example's new password.
+    password: passwordChangeExample.new_password,
     refresh_token: await app.refreshTokensRepository.issue(userId, 0),
     authorization: await authorizationOf(app, userId)
   }
 }
 
 // Deletions last, the caller's rating before the song: each example request finds what it is about. After them the
-// operations that end the caller's sessions, each sent with a token of the session then current.
+// operations that end the caller's sessions, each sent with a token of the session then current, and at the very end
+// the caller's deletion of its own account.
 const ENDS_SESSIONS = new Set(['changePassword', 'signOutEverywhere'])
 const endsSessions = (o: Operation) => ENDS_SESSIONS.has(o.operation.operationId!)
-const rest = operations.filter(o => !endsSessions(o))
-const inOrder = [...rest.filter(o => o.method !== 'DELETE'), ...rest.filter(o => o.method === 'DELETE').reverse(), ...operations.filter(endsSessions)]
+const selfDeletion = (o: Operation) => o.operation.operationId === 'deleteCurrentUser'
+const rest = operations.filter(o => !endsSessions(o) && !selfDeletion(o))
+const inOrder = [...rest.filter(o => o.method !== 'DELETE'), ...rest.filter(o => o.method === 'DELETE').reverse(), ...operations.filter(endsSessions), ...operations.filter(selfDeletion)]
 
 t.test('every operation answers its documented example request with a documented success', async t => {
   const app = await buildTestApp(t)

@@ -24,6 +24,15 @@ export function usernameTaken (username: string): ProblemError {
   return new ProblemError(409, 'USERNAME_TAKEN', `The username ${username.toLowerCase()} is taken; choose another.`)
 }
 
+export function userNotFound (userId: string): ProblemError {
+  return new ProblemError(404, 'USER_NOT_FOUND', `No user has id ${userId}.`)
+}
+
+/** A demotion, disabling or deletion that would leave no enabled admin. */
+export function lastAdmin (): ProblemError {
+  return new ProblemError(409, 'LAST_ADMIN', 'This would leave no enabled admin: make another account an admin first.')
+}
+
 /** Answered only after the right password, so it tells nothing to someone guessing. */
 export function accountDisabled (): ProblemError {
   return new ProblemError(403, 'ACCOUNT_DISABLED', 'This account is disabled by an administrator; it cannot sign in.')

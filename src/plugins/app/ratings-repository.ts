@@ -41,7 +41,7 @@ function toSummary (songId: ObjectId, stats: RatingSummaryDocument | null): Summ
   return { song_id: songId.toHexString(), average: stats.sum / count, lowest: given[0] ?? null, highest: given.at(-1) ?? null, count, distribution }
 }
 
-function toUserRating (doc: Pick<UserRatingDocument, 'song_id' | 'rating' | 'rated_at'>): Static<typeof UserRating> {
+export function toUserRating (doc: Pick<UserRatingDocument, 'song_id' | 'rating' | 'rated_at'>): Static<typeof UserRating> {
   return { song_id: doc.song_id.toHexString(), rating: doc.rating, rated_at: doc.rated_at.toISOString() }
 }
 

@@ -18,7 +18,7 @@ declare module 'fastify' {
 export const USER_ROLES = ['user']
 export const ADMIN_ROLES = ['user', 'admin']
 
-function toUser (doc: UserDocument): Static<typeof User> {
+export function toUser (doc: UserDocument): Static<typeof User> {
   return { id: doc._id.toHexString(), username: doc.username, roles: doc.roles as Static<typeof User>['roles'], created_at: doc.created_at.toISOString(), disabled: doc.disabled ?? false }
 }
 
@@ -104,6 +104,12 @@ export function usersRepository ({ users }: Collections, passwords: PasswordMana
     /** Refuses every access and refresh token the user holds, on every instance; false when the user is gone. */
     async endAllSessions (id: ObjectId): Promise<boolean> {
       return (await users.updateOne({ _id: id }, endingSessions, { maxTimeMS })).matchedCount === 1
+    },
+
+    /** Whether `password` is the user's (false for a user that is gone, after the same work): confirms an account's deletion. */
+    async verifyPassword (id: ObjectId, password: string): Promise<boolean> {
+      const user = await users.findOne({ _id: id }, { projection: { password_hash: 1 }, maxTimeMS })
+      return user ? passwords.verify(user.password_hash, password) : passwords.verifyUnknown(password)
     },
 
     /**

@@ -64,7 +64,8 @@ export default fp(async function swagger (fastify: FastifyInstance) {
         { name: 'songs', description: 'The catalog' },
         { name: 'ratings', description: 'Song ratings' },
         { name: 'accounts', description: 'Sign-up, sign-in and tokens' },
-        { name: 'operations', description: 'Liveness and readiness probes' }
+        { name: 'operations', description: 'Liveness and readiness probes' },
+        { name: 'users', description: 'Accounts as admins manage them' }
       ]
     },
     // `GET /songs` is registered as `/` under the `/songs` prefix; document it without the trailing slash.
