@@ -60,14 +60,15 @@ export class SongsApiStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason: 'The credentials in it belong to an Atlas database user: rotating them is a new password in Atlas, then a stack update with the new MongodbConnectionString, which redeploys the tasks'
     })
+    // {"current": JWT_SECRET, "previous": JWT_PREVIOUS_SECRETS}: a rotation writes both fields at once (docs/accounts.md).
     const jwtSecret = new secretsmanager.Secret(this, 'JwtSecret', {
-      description: 'JWT_SECRET: signs the API access tokens',
+      description: 'JWT_SECRET (current) signs the API access tokens; JWT_PREVIOUS_SECRETS (previous) still verifies those of a rotated-out secret',
       encryptionKey: key,
-      generateSecretString: { excludePunctuation: true, passwordLength: 64 }
+      generateSecretString: { excludePunctuation: true, passwordLength: 64, secretStringTemplate: JSON.stringify({ previous: '' }), generateStringKey: 'current' }
     })
     Validations.of(jwtSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Rotating the signing key signs every user out; it is rotated on purpose, with a deploy, not on a schedule'
+      reason: 'The signing key is rotated on purpose, with a deploy (the old key moves to "previous" until the access tokens it signed expire), not on a schedule'
     })
 
     const api = new ApiService(this, 'Api', { environment, vpc, key, secrets: { mongodbUrl, jwtSecret, redisUrl: redis.url } })

@@ -43,7 +43,8 @@ export class ApiService extends Construct {
       environment: { NODE_ENV: 'production', HOST: '0.0.0.0', PORT: String(containerPort), LOG_LEVEL: 'info' },
       secrets: {
         MONGODB_URL: ecs.Secret.fromSecretsManager(secrets.mongodbUrl),
-        JWT_SECRET: ecs.Secret.fromSecretsManager(secrets.jwtSecret),
+        JWT_SECRET: ecs.Secret.fromSecretsManager(secrets.jwtSecret, 'current'),
+        JWT_PREVIOUS_SECRETS: ecs.Secret.fromSecretsManager(secrets.jwtSecret, 'previous'),
         REDIS_URL: ecs.Secret.fromSecretsManager(secrets.redisUrl)
       },
       healthCheck: {
@@ -59,7 +60,7 @@ export class ApiService extends Construct {
     })
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
-      reason: 'The plain environment holds only non-secret settings (NODE_ENV, HOST, PORT, LOG_LEVEL, the OTEL_* tracing settings, the collector configurations); MONGODB_URL, JWT_SECRET and REDIS_URL come from Secrets Manager through `secrets`'
+      reason: 'The plain environment holds only non-secret settings (NODE_ENV, HOST, PORT, LOG_LEVEL, the OTEL_* tracing settings, the collector configurations); MONGODB_URL, JWT_SECRET, JWT_PREVIOUS_SECRETS and REDIS_URL come from Secrets Manager through `secrets`'
     })
     Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

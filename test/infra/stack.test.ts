@@ -134,12 +134,18 @@ for (const { environment, template } of stacks) {
     t.same(only(template, 'AWS::CloudFront::Distribution').DistributionConfig.WebACLId, { 'Fn::GetAtt': [aclId, 'Arn'] })
   })
 
-  t.test(`${environment.name}: MONGODB_URL, JWT_SECRET and REDIS_URL come from Secrets Manager, never the plain environment`, async t => {
+  t.test(`${environment.name}: MONGODB_URL, JWT_SECRET, JWT_PREVIOUS_SECRETS and REDIS_URL come from Secrets Manager, never the plain environment`, async t => {
     const container = apiContainer(template)
-    const secretNames = ['MONGODB_URL', 'JWT_SECRET', 'REDIS_URL']
+    const secretNames = ['MONGODB_URL', 'JWT_SECRET', 'JWT_PREVIOUS_SECRETS', 'REDIS_URL']
     t.same(container.Secrets.map((s: any) => s.Name).sort(), [...secretNames].sort())
     const secrets = new Set(Object.keys(template.findResources('AWS::SecretsManager::Secret')))
-    for (const secret of container.Secrets) t.ok(secrets.has(secret.ValueFrom.Ref), `${secret.Name} is a stack secret`)
+    const secretOf = (secret: any) => secret.ValueFrom.Ref ?? secret.ValueFrom['Fn::Join']?.[1]?.[0]?.Ref
+    for (const secret of container.Secrets) t.ok(secrets.has(secretOf(secret)), `${secret.Name} is a stack secret`)
+    const jwt = (name: string) => JSON.stringify(container.Secrets.find((s: any) => s.Name === name).ValueFrom)
+    t.match(jwt('JWT_SECRET'), /:current::/, 'JWT_SECRET is the current field of the signing-key secret')
+    t.match(jwt('JWT_PREVIOUS_SECRETS'), /:previous::/, 'JWT_PREVIOUS_SECRETS its previous field')
+    t.match(resources(template, 'AWS::SecretsManager::Secret').find(s => s.id.startsWith('JwtSecret'))?.properties.GenerateSecretString,
+      { GenerateStringKey: 'current', SecretStringTemplate: '{"previous":""}' }, 'a new stack starts with a generated current key and no previous one')
     const plain = only(template, 'AWS::ECS::TaskDefinition').ContainerDefinitions.flatMap((c: any) => c.Environment ?? [])
     t.same(plain.filter((e: any) => secretNames.includes(e.Name)), [], 'not in any container’s environment')
     const parameter = template.toJSON().Parameters.MongodbConnectionString
