@@ -58,9 +58,17 @@ export async function buildTestApp (t: Test, env: Record<string, string> = {}, {
   return buildTestAppOn(t, await testDatabase(t), env, { logStream })
 }
 
+/**
+ * The configuration of an app a test builds: `env` over quiet logs and no load shedding, since a stall on a
+ * loaded machine would otherwise turn requests of tests about something else into 503 OVERLOADED.
+ */
+export function testConfig (env: Record<string, string | undefined> = {}): Config {
+  return loadConfig({ LOG_LEVEL: 'silent', MAX_EVENT_LOOP_DELAY_MS: '0', ...env })
+}
+
 /** As buildTestApp, on a database the test has already (a second instance, or the app again after a restart). */
 export async function buildTestAppOn (t: Test, database: Awaited<ReturnType<typeof testDatabase>>, env: Record<string, string> = {}, { logStream }: { logStream?: Writable } = {}) {
-  const config: Config = loadConfig({ RATE_LIMIT_MAX: '100000', MAX_EVENT_LOOP_DELAY_MS: '0', MONGODB_TIMEOUT_MS: '10000', LOG_LEVEL: 'silent', ...env, MONGODB_URL: database.url })
+  const config = testConfig({ RATE_LIMIT_MAX: '100000', MONGODB_TIMEOUT_MS: '10000', ...env, MONGODB_URL: database.url })
   const app = await buildApp(config, { logger: { level: config.logLevel, ...logStream && { stream: logStream } } })
   t.teardown(() => app.close())
   return Object.assign(app, { database })
@@ -71,7 +79,7 @@ export type TestApp = Awaited<ReturnType<typeof buildTestApp>>
 /** The app on a fresh database that it reaches through a TCP proxy the test can cut and restore. */
 export async function buildAppBehindProxy (t: Test, env: Record<string, string> = {}) {
   const { url, proxy, db, collections } = await testDatabaseBehindProxy(t)
-  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ...env, MONGODB_URL: url }))
+  const app = await buildApp(testConfig({ ...env, MONGODB_URL: url }))
   t.teardown(() => app.close())
   // The test reads the database directly, not through the proxy it cuts.
   return { app, proxy, database: { db, collections } }

@@ -1,11 +1,10 @@
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
-import { loadConfig } from '../../src/config.ts'
 import { searchPrefixes, searchWords } from '../../src/lib/search-words.ts'
 import { ratingsPerSong } from '../../bench/catalog.ts'
 import { runScript } from '../run-script.ts'
 import { expectedSummary } from '../expected-summary.ts'
-import { json, testDatabase } from '../helper.ts'
+import { json, testConfig, testDatabase } from '../helper.ts'
 
 const SONGS = 400
 const RATINGS = 3000
@@ -53,7 +52,7 @@ t.test('a generated catalog has derived data equal to what its raw songs and rat
     t.same({ count, sum, distribution }, { count: stars.length, sum: stars.reduce((a, b) => a + b, 0), distribution: Object.fromEntries(Object.entries(expected.distribution).filter(([, n]) => n > 0)) })
   }
 
-  const app = await buildApp(loadConfig({ MONGODB_URL: url, LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '100000' }))
+  const app = await buildApp(testConfig({ MONGODB_URL: url, RATE_LIMIT_MAX: '100000' }))
   t.teardown(() => app.close())
   const level = songs[0]!.level
   const ofLevel = songs.filter(s => s.level === level)

@@ -1,9 +1,8 @@
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
-import { loadConfig } from '../../src/config.ts'
 import { ensureIndexes } from '../../src/db/indexes.ts'
 import { importSongs } from '../../src/db/import-songs.ts'
-import { isFerretDB, seedSongs, testDatabase } from '../helper.ts'
+import { isFerretDB, seedSongs, testConfig, testDatabase } from '../helper.ts'
 
 t.test('importing the same songs twice inserts them once and counts them once', async t => {
   const { collections } = await testDatabase(t)
@@ -35,7 +34,7 @@ t.test('an import of songs partly there adds exactly the new ones to the level s
 
 t.test('several servers starting at once on an empty database seed it once', async t => {
   const { url, db, collections } = await testDatabase(t)
-  const config = loadConfig({ MONGODB_URL: url, LOG_LEVEL: 'silent' })
+  const config = testConfig({ MONGODB_URL: url })
   const apps = await Promise.all([1, 2, 3, 4].map(() => buildApp(config, { logger: false })))
   t.teardown(() => Promise.all(apps.map(app => app.close())))
   const songs = await seedSongs

@@ -1,8 +1,7 @@
 import t from 'tap'
 import { buildApp } from '../../../src/app.ts'
-import { loadConfig } from '../../../src/config.ts'
 import { bearer, signIn } from '../../accounts.ts'
-import { buildTestApp, json, testDatabase } from '../../helper.ts'
+import { buildTestApp, json, testConfig, testDatabase } from '../../helper.ts'
 import { freePort, startServer } from '../../run-script.ts'
 
 t.test('ADMIN_USERNAME + ADMIN_PASSWORD create that admin at start, once', async t => {
@@ -17,10 +16,10 @@ t.test('ADMIN_USERNAME + ADMIN_PASSWORD create that admin at start, once', async
 
 t.test('an existing account of that name is left as it is: the environment cannot take it over', async t => {
   const { url, collections } = await testDatabase(t)
-  const first = await buildApp(loadConfig({ MONGODB_URL: url, LOG_LEVEL: 'silent' }))
+  const first = await buildApp(testConfig({ MONGODB_URL: url }))
   t.teardown(() => first.close())
   t.equal((await first.inject({ method: 'POST', url: '/users', payload: { username: 'boss', password: 'the real password' } })).statusCode, 201)
-  const second = await buildApp(loadConfig({ MONGODB_URL: url, LOG_LEVEL: 'silent', ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'an attacker password' }))
+  const second = await buildApp(testConfig({ MONGODB_URL: url, ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'an attacker password' }))
   t.teardown(() => second.close())
   await second.ready()
   t.match(await collections.users.findOne({ username: 'boss' }), { roles: ['user'] })

@@ -2,11 +2,10 @@ import { createHmac, generateKeyPairSync, createSign } from 'node:crypto'
 import { ObjectId, type CommandStartedEvent } from 'mongodb'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../../src/app.ts'
-import { loadConfig } from '../../../src/config.ts'
 import { signedInUser } from '../../../src/plugins/app/authentication.ts'
 import { keyId } from '../../../src/plugins/external/jwt.ts'
 import { signUp, withClaims } from '../../accounts.ts'
-import { buildTestApp, json, type TestApp } from '../../helper.ts'
+import { buildTestApp, json, testConfig, type TestApp } from '../../helper.ts'
 
 const SECRET = 'a test secret that is at least thirty-two bytes long'
 const KID = keyId(Buffer.from(SECRET))
@@ -206,7 +205,7 @@ t.test('after a rotation, a token signed with the previous secret authenticates 
   app.get('/probe/required', { preHandler: app.authenticate }, async request => ({ user: signedInUser(request) }))
   const user = await signUp(app)
   // The instance that signed before the rotation; it needs no database to sign.
-  const before = await buildApp(loadConfig({ JWT_SECRET: previous, LOG_LEVEL: 'silent' }), {}, { database: false })
+  const before = await buildApp(testConfig({ JWT_SECRET: previous }), {}, { database: false })
   t.teardown(() => before.close())
   t.equal((await probe(app, 'required', `Bearer ${before.jwt.sign({ sub: user.id, session_version: 0 })}`)).statusCode, 200)
   const expired = forge({ alg: 'HS256', typ: 'JWT', kid: keyId(Buffer.from(previous)) }, { sub: user.id, session_version: 0, iat: now() - 1000, exp: now() - 100 },

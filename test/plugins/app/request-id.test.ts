@@ -1,7 +1,6 @@
 import t from 'tap'
 import { buildApp } from '../../../src/app.ts'
-import { loadConfig } from '../../../src/config.ts'
-import { buildTestApp, testDatabase } from '../../helper.ts'
+import { buildTestApp, testConfig, testDatabase } from '../../helper.ts'
 import { logLines } from '../../log-lines.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
@@ -38,7 +37,7 @@ t.test('an incoming id that could smuggle junk into the logs is replaced, not tr
 t.test('every log line of a request is JSON carrying its id', async t => {
   const { url } = await testDatabase(t)
   const { stream, lines } = logLines()
-  const app = await buildApp(loadConfig({ MONGODB_URL: url }), { logger: { level: 'info', stream } })
+  const app = await buildApp(testConfig({ MONGODB_URL: url, LOG_LEVEL: 'info' }), { logger: { level: 'info', stream } })
   t.teardown(() => app.close())
 
   await app.inject({ url: '/songs/avg/rating/0123456789abcdef01234567', headers: { 'x-request-id': 'support-ticket-1234' } })

@@ -1,11 +1,10 @@
 import { createHmac } from 'node:crypto'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../../src/app.ts'
-import { loadConfig } from '../../../src/config.ts'
 import { keyId } from '../../../src/plugins/external/jwt.ts'
 import { headerOf } from '../../accounts.ts'
 import { freePort, startServer } from '../../run-script.ts'
-import { testDatabase } from '../../helper.ts'
+import { testConfig, testDatabase } from '../../helper.ts'
 
 t.test('without JWT_SECRET the server starts with a warning that tokens die on restart', async t => {
   const { url } = await testDatabase(t)
@@ -28,7 +27,7 @@ const NEW_SECRET = 'the secret after the rotation: also 32 bytes or more'
 
 /** An instance's token signing and checking alone: the plugin needs no database. */
 async function instance (t: Test, env: Record<string, string>) {
-  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ...env }), {}, { database: false })
+  const app = await buildApp(testConfig(env), {}, { database: false })
   t.teardown(() => app.close())
   return app
 }

@@ -1,12 +1,11 @@
 import { MongoServerSelectionError } from 'mongodb'
 import t from 'tap'
 import { buildApp } from '../../../src/app.ts'
-import { loadConfig } from '../../../src/config.ts'
-import { json, testDatabaseBehindProxy } from '../../helper.ts'
+import { json, testConfig, testDatabaseBehindProxy } from '../../helper.ts'
 import { freePort } from '../../run-script.ts'
 
 t.test('with nothing listening at MONGODB_URL, the start fails within MONGODB_TIMEOUT_MS', async t => {
-  const config = loadConfig({ MONGODB_URL: `mongodb://127.0.0.1:${await freePort()}/songs`, MONGODB_TIMEOUT_MS: '300', LOG_LEVEL: 'silent' })
+  const config = testConfig({ MONGODB_URL: `mongodb://127.0.0.1:${await freePort()}/songs`, MONGODB_TIMEOUT_MS: '300' })
   const started = Date.now()
   await t.rejects(buildApp(config), MongoServerSelectionError)
   const took = Date.now() - started
@@ -15,7 +14,7 @@ t.test('with nothing listening at MONGODB_URL, the start fails within MONGODB_TI
 
 t.test('a database slower than MONGODB_TIMEOUT_MS gives a fast 503 problem, never a hanging request', async t => {
   const { url, proxy } = await testDatabaseBehindProxy(t)
-  const app = await buildApp(loadConfig({ MONGODB_URL: url, MONGODB_TIMEOUT_MS: '500', LOG_LEVEL: 'silent' }))
+  const app = await buildApp(testConfig({ MONGODB_URL: url, MONGODB_TIMEOUT_MS: '500' }))
   t.teardown(() => app.close())
   t.equal((await app.inject('/songs/avg/difficulty')).statusCode, 200)
 

@@ -1,9 +1,8 @@
 import { ObjectId } from 'mongodb'
 import t from 'tap'
 import { buildApp } from '../../../src/app.ts'
-import { loadConfig } from '../../../src/config.ts'
 import { bearer, signIn, signUp } from '../../accounts.ts'
-import { buildTestApp, json, type TestApp } from '../../helper.ts'
+import { buildTestApp, json, type TestApp, testConfig } from '../../helper.ts'
 
 function logoutAll (app: TestApp, headers: Record<string, string> = {}) {
   return app.inject({ method: 'POST', url: '/auth/logout-all', headers })
@@ -40,7 +39,7 @@ t.test('POST /auth/logout-all answers 204 and ends every session of the caller a
 t.test('another instance on the same database refuses the ended session at its next request', async t => {
   const app = await buildTestApp(t, { JWT_SECRET: 'a secret shared by both instances, 32+ bytes' })
   const user = await signUp(app)
-  const other = await buildApp(loadConfig({ JWT_SECRET: 'a secret shared by both instances, 32+ bytes', MONGODB_URL: app.database.url, LOG_LEVEL: 'silent' }))
+  const other = await buildApp(testConfig({ JWT_SECRET: 'a secret shared by both instances, 32+ bytes', MONGODB_URL: app.database.url }))
   t.teardown(() => other.close())
   t.equal((await other.inject({ url: '/users/me', headers: user.authorization })).statusCode, 200)
   t.equal((await logoutAll(app, user.authorization)).statusCode, 204)

@@ -4,7 +4,7 @@ import { removeExpired } from '../../../src/db/expiring-documents.ts'
 import { fingerprint } from '../../../src/db/idempotency-keys.ts'
 import { reconcileRatings } from '../../../src/db/reconcile-ratings.ts'
 import { expectedSummary } from '../../expected-summary.ts'
-import { buildTestApp, isFerretDB, json, type TestApp } from '../../helper.ts'
+import { buildTestApp, isFerretDB, json, type TestApp, testConfig } from '../../helper.ts'
 import { firstSongId } from '../../rate-song.ts'
 
 function rate (app: TestApp, payload: object, key?: string) {
@@ -129,8 +129,7 @@ t.test('a changed TTL is applied to the existing index at the next start', async
     return
   }
   const { buildApp } = await import('../../../src/app.ts')
-  const { loadConfig } = await import('../../../src/config.ts')
-  const restarted = await buildApp(loadConfig({ MONGODB_URL: app.database.url, LOG_LEVEL: 'silent', IDEMPOTENCY_TTL_SECONDS: '120' }))
+  const restarted = await buildApp(testConfig({ MONGODB_URL: app.database.url, IDEMPOTENCY_TTL_SECONDS: '120' }))
   await restarted.close()
   const index = (await app.database.collections.idempotencyKeys.indexes()).find(index => index.name === 'created_at_ttl')
   t.equal(index?.expireAfterSeconds, 120)
