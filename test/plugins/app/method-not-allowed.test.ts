@@ -74,7 +74,7 @@ t.test('a trailing slash on any path is a 308 to the path without it, query kept
   const songId = await firstSongId(app)
   t.equal((await rateSong(app, songId, 4, user.authorization)).statusCode, 201)
   // Every path of the committed document with real ids, Swagger UI's own paths and the documents beside them.
-  const documented = Object.keys((await committedSpec).paths ?? {}).map(path => path.replaceAll('{song_id}', songId))
+  const documented = Object.keys((await committedSpec).paths ?? {}).map(path => path.replaceAll('{song_id}', songId).replaceAll('{user_id}', user.id))
   const undocumented = ['/docs', '/docs/json', '/docs/yaml', '/docs/static/index.html', '/docs/static/swagger-ui.css', '/openapi.json', '/metrics']
   for (const path of [...documented, ...undocumented, '/songs?limit=2']) {
     const withSlash = path.replace(/(\?|$)/, '/$1')
@@ -82,7 +82,8 @@ t.test('a trailing slash on any path is a 308 to the path without it, query kept
     const [get, head, getSlash, headSlash] = await Promise.all([path, withSlash].flatMap(url =>
       (['GET', 'HEAD'] as const).map(method => app.inject({ method, url, headers: user.authorization }))))
     t.not(get!.statusCode, 404, `GET ${path} is known`)
-    t.same(answerOf(head!, varying), answerOf(get!, varying), `HEAD ${path} answers as GET does`)
+    // A streamed answer (the export) is framed chunked; a HEAD has no body to frame (RFC 9110 §9.3.2 lets it leave that out).
+    t.same(answerOf(head!, varying), answerOf(get!, [...varying, 'transfer-encoding']), `HEAD ${path} answers as GET does`)
     // A path served only with other methods (POST /auth/token) keeps its 405: following a redirect could not help.
     if (get!.statusCode === 405) t.same({ ...answerOf(getSlash!), body: getSlash!.body }, { ...answerOf(get!), body: get!.body }, `GET ${withSlash} answers as GET ${path} does`)
     else t.same({ status: getSlash!.statusCode, location: getSlash!.headers.location, body: getSlash!.body }, { status: 308, location: path, body: '' }, `GET ${withSlash} is a 308 to ${path}`)
