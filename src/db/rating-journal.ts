@@ -67,6 +67,17 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
     scheduleFlush()
   }
 
+  /**
+   * Clears the entry of a request's own write: batched where updates are atomic; before the answer on FerretDB 1,
+   * where a clear still in flight when the client's next rating of the song arrives could rewrite the summary
+   * without that rating's `$inc` (its updates read, change and write back the whole document). Either way the write
+   * is done: an entry whose clear fails is left to recovery, and the request still succeeds.
+   */
+  async function clearAfterWrite (songId: ObjectId, entry: PendingChange): Promise<void> {
+    if (atomicUpdates) clearLater(songId, entry)
+    else await clear(songId, entry).catch(() => undefined)
+  }
+
   // One flush at a time: what finishes while one is being written waits for the next, which takes it all at once.
   function scheduleFlush (): void {
     flushing ??= new Promise<void>(resolve => setImmediate(resolve)).then(flush).catch(() => undefined).finally(() => {
@@ -122,7 +133,7 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
       // Stored by another entry of the same rating, which counted it: this one counted it a second time.
       if (stored && !(stored.op ?? stored._id).equals(entry.op)) return undo(songId, entry)
     }
-    if (later) clearLater(songId, entry)
+    if (later) await clearAfterWrite(songId, entry)
     else await clear(songId, entry)
   }
 
@@ -194,7 +205,7 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
         const summary = await journal(songId, entry, { 'pending.user_id': { $ne: userId } })
         if (summary) {
           if (await writeUserRating(songId, entry)) {
-            clearLater(songId, entry)
+            await clearAfterWrite(songId, entry)
             return summary
           }
           // Another write of this rating came first: take this change back, and compute it again from that one.

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { ObjectId, type CommandStartedEvent } from 'mongodb'
 import { signUp } from '../accounts.ts'
 import { expectedSummary } from '../expected-summary.ts'
-import { buildAppBehindProxy, buildTestApp, json, type TestApp } from '../helper.ts'
+import { buildAppBehindProxy, buildTestApp, isFerretDB, json, type TestApp } from '../helper.ts'
 import { firstSongId, rateSong } from '../rate-song.ts'
 
 type Setup = Awaited<ReturnType<typeof buildAppBehindProxy>>
@@ -85,7 +85,9 @@ t.test('anonymous, cut between the rating and its answer: the keyed retry does n
   const outage = cutAfter(setup, 'insert', 'ratings')
   const first = await rateSong(app, songId, 4, { 'idempotency-key': 'cut-after-insert' })
   await outage
-  t.equal(first.statusCode, 503)
+  // The cut meets the request's next command: where updates are atomic, the recording of its answer (a 503); on
+  // FerretDB 1 the entry's clear, which precedes the answer there and is left to recovery when it fails (then 201).
+  t.equal(first.statusCode, await isFerretDB(setup.database.db) ? 201 : 503)
   const retry = await rateSong(app, songId, 4, { 'idempotency-key': 'cut-after-insert' })
   t.equal(retry.statusCode, 201)
   t.same(json(retry), expectedSummary(songId, [4]), 'the stored rating is the counted one')
