@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Readable } from 'node:stream'
 import t from 'tap'
 import { testDatabase } from './helper.ts'
 import { runProgram } from './run-script.ts'
@@ -11,6 +12,17 @@ const TIED_PROCESS = new URL('tied-process.ts', import.meta.url).href
 const RUN_SCRIPT = new URL('run-script.ts', import.meta.url).href
 const TAP = import.meta.resolve('tap')
 
+/** The first `count` lines a stream prints. */
+async function readLines (stream: Readable, count: number): Promise<string[]> {
+  let text = ''
+  for await (const chunk of stream.setEncoding('utf8')) {
+    text += chunk
+    const lines = text.split('\n')
+    if (lines.length > count) return lines.slice(0, count)
+  }
+  throw new Error(`the stream ended after ${JSON.stringify(text)}`)
+}
+
 // A program that starts a child of its own (`sleep` in the background), prints both pids and runs until killed.
 const PROGRAM = ['sh', ['-c', 'sleep 600 & echo "$$ $!"; wait']] as const
 
@@ -18,12 +30,16 @@ t.test('a tied program and what it started end with the test process, however ta
   for (const signal of ['SIGALRM', 'SIGKILL', 'SIGTERM'] as const) {
     // Stands for a test file: it starts the program through spawnTied and keeps running. Tied to this file in turn,
     // which kills only its pid: the program, in a group of its own, can only be ended by the stand-in's watchdog.
+    // It says "tied" once spawnTied has returned: the program prints its pids as soon as it runs, which can be
+    // before the watchdog is started, and a program killed in that instant is not yet tied to anything.
     const testProcess = spawnTied(process.execPath, ['--input-type=module', '-e', `
       import { spawnTied } from '${TIED_PROCESS}'
       const child = spawnTied(${JSON.stringify(PROGRAM[0])}, ${JSON.stringify(PROGRAM[1])}, { stdio: ['ignore', 'inherit', 'inherit'] })
+      process.stdout.write('tied\\n')
       setInterval(() => {}, 1000)`], { stdio: ['ignore', 'pipe', 'inherit'] })
-    const [line] = await once(testProcess.stdout!.setEncoding('utf8'), 'data') as [string]
-    const pids = line.trim().split(' ').map(Number)
+    const lines = await readLines(testProcess.stdout!, 2)
+    t.ok(lines.includes('tied'), 'the test process has tied the program')
+    const pids = lines.find(line => line !== 'tied')!.split(' ').map(Number)
     t.same(await Promise.all(pids.map(running)), [true, true], 'the program and its child run')
     testProcess.kill(signal)
     await once(testProcess, 'exit')
