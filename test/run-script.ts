@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { symlink, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
+import { join } from 'node:path'
 import { spawnTied } from './tied-process.ts'
 
 const ROOT = new URL('..', import.meta.url).pathname
@@ -50,6 +52,18 @@ export function runProgram (file: string, args: string[], { cwd = ROOT, env = {}
     // A program that exits without reading its input must not fail the test with EPIPE.
     child.stdin!.on('error', () => {}).end(input)
   })
+}
+
+/**
+ * `npm test` on a test file a test wrote into `dir`: its arguments (coverage off) and the options to spawn it with.
+ * It runs with `dir` as tap's project root (an empty package.json marks it, the project's node_modules are linked
+ * in) and the project's .taprc: tap clears the coverage data under its project root as it starts, so a run from the
+ * project's own root would erase what the running suite had collected so far.
+ */
+export async function npmTestOn (dir: string, file: string): Promise<{ args: string[], cwd: string, env: Record<string, string> }> {
+  await writeFile(join(dir, 'package.json'), '{}\n')
+  await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
+  return { args: [join(ROOT, 'test/run.ts'), '--disable-coverage', file], cwd: dir, env: { TAP_RCFILE: join(ROOT, '.taprc') } }
 }
 
 /** Runs one of the project's TypeScript entry points as a user would, with the given environment and standard input. */

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { mongoServerUrl } from './helper.ts'
-import { runScript } from './run-script.ts'
+import { npmTestOn, runScript } from './run-script.ts'
 import { spawnTied, stillRunning } from './tied-process.ts'
 import { failingDownload } from './system-mongod.ts'
 import { dockerAvailable, noTestDatabase } from './test-mongodb.ts'
@@ -29,7 +29,8 @@ t.test('npm test killed, even with SIGKILL, leaves neither tap nor a test file r
 writeFileSync(${JSON.stringify(pidsFile)}, process.ppid + ' ' + process.pid)
 setInterval(() => {}, 1000)
 `)
-  const run = spawnTied(process.execPath, ['test/run.ts', '--disable-coverage', join(dir, 'hangs.test.mjs')], { env: { ...process.env, MONGODB_URL: await mongoServerUrl() }, stdio: 'ignore' })
+  const npmTest = await npmTestOn(dir, join(dir, 'hangs.test.mjs'))
+  const run = spawnTied(process.execPath, npmTest.args, { cwd: npmTest.cwd, env: { ...process.env, ...npmTest.env, MONGODB_URL: await mongoServerUrl() }, stdio: 'ignore' })
   let pids: number[] = []
   while (pids.length === 0 && run.exitCode === null) {
     await sleep(100)

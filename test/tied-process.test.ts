@@ -1,11 +1,12 @@
 import { once } from 'node:events'
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import t from 'tap'
 import { testDatabase } from './helper.ts'
-import { runProgram } from './run-script.ts'
+import { npmTestOn, runProgram } from './run-script.ts'
 import { running, spawnTied, stillRunning } from './tied-process.ts'
 
 const TIED_PROCESS = new URL('tied-process.ts', import.meta.url).href
@@ -70,8 +71,10 @@ writeFileSync(${JSON.stringify(pidFile)}, String(server.child.pid))
 t.setTimeout(1000)
 setInterval(() => {}, 1000)
 `)
-  const run = await runProgram(process.execPath, ['test/run.ts', '--disable-coverage', join(dir, 'times-out.test.mjs')], { env: { MONGODB_URL: url } })
+  const npmTest = await npmTestOn(dir, join(dir, 'times-out.test.mjs'))
+  const run = await runProgram(process.execPath, npmTest.args, { cwd: npmTest.cwd, env: { ...npmTest.env, MONGODB_URL: url } })
   t.match(run.stdout, /timeout!/, 'tap timed the file out')
+  t.ok(existsSync(join(dir, '.tap')), 'that tap kept its records beside the file, away from the running suite\'s coverage')
   const pid = Number(await readFile(pidFile, 'utf8'))
   t.ok(pid > 0, 'the file had started the server')
   t.same(await stillRunning([pid]), [], 'the server is gone')
