@@ -17,7 +17,7 @@ export interface Account {
  * A new account, signed in: a user through `POST /users`, or an admin made by the repository function
  * `npm run users:create -- --admin` uses. Throws when sign-up or sign-in does not answer as it should.
  */
-export async function signUp (app: TestApp, { admin = false, username = `user${process.pid}x${++counter}` }: { admin?: boolean, username?: string } = {}): Promise<Account> {
+export async function signUp (app: Pick<TestApp, 'inject' | 'usersRepository'>, { admin = false, username = `user${process.pid}x${++counter}` }: { admin?: boolean, username?: string } = {}): Promise<Account> {
   const password = `pw-${randomBytes(12).toString('base64url')}`
   if (admin) {
     if (!await app.usersRepository.makeAdmin(username, password)) throw new Error(`could not make ${username} an admin`)

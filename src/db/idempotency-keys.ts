@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ObjectId, type Collection } from 'mongodb'
 import type { IdempotencyKeyDocument } from './documents.ts'
+import { retryingTransient } from './retry-transient.ts'
 import { insertUnlessDuplicate } from './unique-writes.ts'
 import { idempotencyKeyBusy, idempotencyKeyReused } from '../lib/problems/idempotency.ts'
 
@@ -65,11 +66,12 @@ export async function awaitResponse (keys: Keys, key: string): Promise<unknown> 
 
 /**
  * Gives up the claim of a request whose work failed (the database refused a write), so that a retry with the key
- * does the work at once rather than waiting `CRASHED_AFTER_MS`. Best effort: when the database cannot take even
- * this write, the claim is left to age into a crashed one, and the request's own error is what the client gets.
+ * does the work at once rather than waiting `CRASHED_AFTER_MS`. A passing refusal (a lock, often what failed the
+ * work too) is retried a few times, since a claim left behind makes every retry in the next minute a 409. Best
+ * effort beyond that: the claim is left to age into a crashed one, and the request's own error is what the client gets.
  */
 export async function releaseClaim (keys: Keys, key: string, claimedAt: Date): Promise<void> {
-  await keys.updateOne({ _id: key, created_at: claimedAt, response: { $exists: false } }, { $set: { released: true } })
+  await retryingTransient(() => keys.updateOne({ _id: key, created_at: claimedAt, response: { $exists: false } }, { $set: { released: true } }))
     .catch(() => undefined)
 }
 

@@ -11,22 +11,21 @@ declare module 'fastify' {
 }
 
 interface SignInLimiter {
-  /** preHandler of `POST /auth/token`: counts the attempt against its username and client IP; a 429 past the limit. */
-  attempt: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
-  /** The attempt succeeded: it does not count as a failure. */
-  succeeded: (request: FastifyRequest) => Promise<void>
-  /** As `attempt`, for another check of `username`'s password (a password change): the same counts. */
-  attemptFor: (request: FastifyRequest, reply: FastifyReply, username: string) => Promise<void>
-  /** As `succeeded`, for an `attemptFor`. */
-  succeededFor: (request: FastifyRequest, username: string) => Promise<void>
+  /**
+   * Runs `passwordCheck` (a check of `username`'s password: a sign-in, a password change, an account deletion) as
+   * one attempt against the username and the client IP. Past the limit it is not run: a 429 with `Retry-After`.
+   */
+  check: <T>(request: FastifyRequest, reply: FastifyReply, username: string, passwordCheck: () => Promise<T>) => Promise<T>
 }
 
 /**
  * Limits failed sign-ins per username (guessing one account's password from many addresses) and per client IP
  * (trying many accounts from one address): `SIGN_IN_MAX_FAILURES` within `SIGN_IN_WINDOW_SECONDS`, then 429 with
- * `Retry-After` until the window ends. Each attempt is counted before the password is checked and given back when
- * it succeeds, so parallel guesses cannot slip past the limit while their hashes are being checked. Counted in
- * Redis when `REDIS_URL` is set, so every instance sees the same counts; in memory while Redis is away.
+ * `Retry-After` until the window ends. Each attempt is counted before the password is checked, so parallel guesses
+ * cannot slip past the limit while their hashes are being checked, and given back unless the check found the
+ * password wrong (answered null or false): a right password, or a check the database failed (a 503 the client
+ * retries), is no failed sign-in. Counted in Redis when `REDIS_URL` is set, so every instance sees the same counts;
+ * in memory while Redis is away.
  */
 export default fp(async function signInLimiter (fastify) {
   const { signInMaxFailures: points, signInWindowSeconds: duration } = fastify.config
@@ -36,10 +35,8 @@ export default fp(async function signInLimiter (fastify) {
     : memory(keyPrefix)
   const byUsername = limiter('sign-in-failures:username')
   const byIp = limiter('sign-in-failures:ip')
-  // Runs after validation: the body is `Credentials`.
-  const usernameOf = (request: FastifyRequest) => (request.body as { username: string }).username
 
-  async function attemptFor (request: FastifyRequest, reply: FastifyReply, username: string) {
+  async function consume (request: FastifyRequest, reply: FastifyReply, username: string) {
     const results = await Promise.allSettled([byUsername.consume(canonicalUsername(username)), byIp.consume(request.ip)])
     const limited = results.flatMap(result => result.status === 'rejected' && result.reason instanceof RateLimiterRes ? [result.reason] : [])
     for (const result of results) {
@@ -51,14 +48,17 @@ export default fp(async function signInLimiter (fastify) {
     throw rateLimited(`${seconds} seconds`)
   }
 
-  async function succeededFor (request: FastifyRequest, username: string) {
-    await Promise.allSettled([byUsername.reward(canonicalUsername(username)), byIp.reward(request.ip)])
+  async function check<T> (request: FastifyRequest, reply: FastifyReply, username: string, passwordCheck: () => Promise<T>): Promise<T> {
+    await consume(request, reply, username)
+    let wrongPassword = false
+    try {
+      const result = await passwordCheck()
+      wrongPassword = result === null || result === false
+      return result
+    } finally {
+      if (!wrongPassword) await Promise.allSettled([byUsername.reward(canonicalUsername(username)), byIp.reward(request.ip)])
+    }
   }
 
-  fastify.decorate('signInLimiter', {
-    attempt: (request, reply) => attemptFor(request, reply, usernameOf(request)),
-    succeeded: request => succeededFor(request, usernameOf(request)),
-    attemptFor,
-    succeededFor
-  } satisfies SignInLimiter)
+  fastify.decorate('signInLimiter', { check } satisfies SignInLimiter)
 }, { name: 'sign-in-limiter', dependencies: ['redis'] })

@@ -10,7 +10,6 @@ import { newSession, tokenPairResponses } from './token-pair.ts'
 const signIn: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.post('/token', {
     config: { cacheControl: 'no-store' },
-    preHandler: fastify.signInLimiter.attempt,
     schema: {
       operationId: 'signIn',
       tags: ['accounts'],
@@ -27,11 +26,10 @@ const signIn: FastifyPluginAsyncTypebox = async function (fastify) {
         403: problemResponse(403, accountDisabled().problem, 'The password is right but an administrator disabled the account (`ACCOUNT_DISABLED`).')
       }
     }
-  }, async function (request) {
+  }, async function (request, reply) {
     const { username, password } = request.body
-    const signedIn = await fastify.usersRepository.signIn(username, password)
+    const signedIn = await fastify.signInLimiter.check(request, reply, username, () => fastify.usersRepository.signIn(username, password))
     if (!signedIn) throw invalidCredentials()
-    await fastify.signInLimiter.succeeded(request)
     if (signedIn.user.disabled) throw accountDisabled()
     return newSession(fastify, ObjectId.createFromHexString(signedIn.user.id), signedIn.sessionVersion)
   })

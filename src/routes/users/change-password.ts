@@ -29,10 +29,9 @@ const changePassword: FastifyPluginAsyncTypebox = async function (fastify) {
     const user = await fastify.usersRepository.findById(userId)
     // Deleted between the token check and this read.
     if (!user) throw unauthorized(true)
-    await fastify.signInLimiter.attemptFor(request, reply, user.username)
-    const sessionVersion = await fastify.usersRepository.changePassword(userId, request.body.current_password, request.body.new_password)
+    const sessionVersion = await fastify.signInLimiter.check(request, reply, user.username,
+      () => fastify.usersRepository.changePassword(userId, request.body.current_password, request.body.new_password))
     if (sessionVersion === null) throw invalidCredentials()
-    await fastify.signInLimiter.succeededFor(request, user.username)
     fastify.auditLog(request, 'password_change', userId)
     return newSession(fastify, userId, sessionVersion)
   })

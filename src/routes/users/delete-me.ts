@@ -33,9 +33,8 @@ const deleteMe: FastifyPluginAsyncTypebox = async function (fastify) {
     const user = await fastify.usersRepository.findById(userId)
     // Deleted between the token check and this read.
     if (!user) throw unauthorized(true)
-    await fastify.signInLimiter.attemptFor(request, reply, user.username)
-    if (!await fastify.usersRepository.verifyPassword(userId, request.body.password)) throw invalidCredentials()
-    await fastify.signInLimiter.succeededFor(request, user.username)
+    const rightPassword = await fastify.signInLimiter.check(request, reply, user.username, () => fastify.usersRepository.verifyPassword(userId, request.body.password))
+    if (!rightPassword) throw invalidCredentials()
     const outcome = await fastify.userDirectoryRepository.remove(userId)
     if (!outcome) throw unauthorized(true)
     fastify.auditLog(request, 'account_delete', userId)

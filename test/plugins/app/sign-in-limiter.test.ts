@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { signIn, signUp } from '../../accounts.ts'
-import { buildTestApp, json } from '../../helper.ts'
+import { buildAppBehindProxy, buildTestApp, json } from '../../helper.ts'
 import { redisProgram, redisServer } from '../../redis-server.ts'
 
 const LIMIT = { SIGN_IN_MAX_FAILURES: '3', SIGN_IN_WINDOW_SECONDS: '600' }
@@ -47,6 +48,22 @@ t.test('parallel guesses cannot slip past the limit while their hashes are check
   const user = await signUp(app)
   const answers = await Promise.all(Array.from({ length: 8 }, () => signIn(app, user.username, 'wrong password!')))
   t.same(answers.map(a => a.statusCode).sort(), [401, 401, 401, 429, 429, 429, 429, 429])
+})
+
+t.test('a sign-in the database fails counts for nothing: retrying through an outage does not lock the account', async t => {
+  const { app, proxy } = await buildAppBehindProxy(t, { ...LIMIT, MONGODB_TIMEOUT_MS: '2000' })
+  const user = await signUp(app)
+  proxy.cut()
+  t.same(await statuses(Array.from({ length: 5 }, () => () => signIn(app, user.username, user.password))), [503, 503, 503, 503, 503], 'five 503s while the database is away')
+  proxy.restore()
+  // Until the driver has reconnected a sign-in may still be a 503, which counts for nothing either.
+  let after = 503
+  for (const deadline = Date.now() + 30_000; after === 503 && Date.now() < deadline;) {
+    after = (await signIn(app, user.username, user.password)).statusCode
+    if (after === 503) await sleep(200)
+  }
+  t.equal(after, 200, 'the right password signs in once the database is back')
+  t.same(await statuses(Array.from({ length: 4 }, () => () => signIn(app, user.username, 'wrong password!'))), [401, 401, 401, 429], 'wrong passwords still count')
 })
 
 t.test('with REDIS_URL, two instances share the counts', { skip: redisProgram.skip }, async t => {
