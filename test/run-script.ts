@@ -76,11 +76,11 @@ export const SERVER_ARGS = ['--import', './src/tracing.ts', 'src/server.ts']
 
 /**
  * Starts `src/server.ts` as `npm start` does, never outliving this process (test/tied-process.ts); resolves once it
- * listens (or exits), with its output so far. Load shedding and the
+ * listens (or exits), with its output so far and `stop()`, for a teardown that runs before the database is dropped. Load shedding and the
  * database timeout are relaxed unless the test sets them: a busy test machine must not turn into 503s in tests
  * about something else. A variable given as `undefined` is removed from the server's environment.
  */
-export async function startServer (env: Record<string, string | undefined>): Promise<{ child: ChildProcess, output: () => string, exited: Promise<number | null> }> {
+export async function startServer (env: Record<string, string | undefined>): Promise<{ child: ChildProcess, output: () => string, exited: Promise<number | null>, stop: () => Promise<void> }> {
   const relaxed = { MAX_EVENT_LOOP_DELAY_MS: '0', MONGODB_TIMEOUT_MS: '10000' }
   const child = spawnTied(process.execPath, SERVER_ARGS, { cwd: ROOT, env: { ...process.env, ...relaxed, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
@@ -94,7 +94,18 @@ export async function startServer (env: Record<string, string | undefined>): Pro
     child.stderr!.on('data', onData)
   })
   await Promise.race([listening, exited])
-  return { child, output: () => output, exited }
+  // A graceful stop: the server finishes its requests and closes its connections before the test drops the database.
+  // A SIGKILL leaves commands it had sent still running in the database server, and FerretDB 1 has crashed (SIGBUS
+  // in SQLite's WAL code) dropping a database that such a straggler was writing to. A server that has not exited
+  // after 30 s is killed.
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGTERM')
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    await exited
+    clearTimeout(killer)
+  }
+  return { child, output: () => output, exited, stop }
 }
 
 export async function freePort (): Promise<number> {

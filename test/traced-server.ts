@@ -24,6 +24,6 @@ export async function tracedServer (t: Test, env: Record<string, string | undefi
     OTEL_BSP_SCHEDULE_DELAY: '100',
     ...env
   })
-  t.teardown(() => server.child.kill('SIGKILL'))
+  t.teardown(server.stop)
   return { receiver, database, server, base: `http://127.0.0.1:${port}` }
 }

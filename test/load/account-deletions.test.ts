@@ -26,7 +26,7 @@ t.test(`${USERS} users rate on ${INSTANCES} instances while every ${DELETE_EVERY
   // default 10 per address, a slow machine has more in flight than that.
   const env = { MONGODB_URL: url, LOG_LEVEL: 'info', RATE_LIMIT_MAX: '1000000', SIGN_IN_MAX_FAILURES: '1000', JWT_SECRET: randomUUID() + randomUUID() }
   const servers = await Promise.all(ports.map(port => startServer({ ...env, PORT: String(port) })))
-  t.teardown(() => { for (const server of servers) server.child.kill('SIGKILL') })
+  t.teardown(() => Promise.all(servers.map(server => server.stop())))
   for (const [i, server] of servers.entries()) t.equal(server.child.exitCode, null, `instance ${i} is up: ${server.output().slice(-300)}`)
   const base = (i: number) => `http://127.0.0.1:${ports[i % INSTANCES]}`
   const songIds: string[] = (await (await fetch(`${base(0)}/songs?limit=100`)).json() as { items: { id: string }[] }).items.map(song => song.id)

@@ -24,7 +24,7 @@ t.test(`${INSTANCES} server processes on one database take ${RATINGS} ratings, $
   const { url, db, collections } = await testDatabase(t)
   const ports = await Promise.all(Array.from({ length: INSTANCES }, () => freePort()))
   const servers = await Promise.all(ports.map(port => startServer({ MONGODB_URL: url, PORT: String(port), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '1000000' })))
-  t.teardown(() => { for (const server of servers) server.child.kill('SIGKILL') })
+  t.teardown(() => Promise.all(servers.map(server => server.stop())))
   for (const [i, server] of servers.entries()) t.equal(server.child.exitCode, null, `instance ${i} is up: ${server.output().slice(-300)}`)
   const base = (i: number) => `http://127.0.0.1:${ports[i % INSTANCES]}`
   const songIds: string[] = (await (await fetch(`${base(0)}/songs?limit=${SONGS}`)).json() as { items: { id: string }[] }).items.map(song => song.id)

@@ -19,7 +19,7 @@ t.test('the generated client drives a running server: pages, search, rating, sum
   const { url } = await testDatabase(t)
   const port = await freePort()
   const server = await startServer({ MONGODB_URL: url, PORT: String(port), LOG_LEVEL: 'info' })
-  t.teardown(() => server.child.kill('SIGKILL'))
+  t.teardown(server.stop)
   const client = songsClient(`http://127.0.0.1:${port}`)
 
   const pages: string[][] = []

@@ -26,7 +26,7 @@ t.test('Schemathesis finds no failure: every check, every phase, against a runni
     ADMIN_USERNAME: admin.SONGS_API_USERNAME,
     ADMIN_PASSWORD: admin.SONGS_API_PASSWORD
   })
-  t.teardown(() => server.child.kill('SIGKILL'))
+  t.teardown(server.stop)
   // The account the admin operations on one user are fuzzed on (schemathesis.toml), so the fuzzer keeps its own.
   const target = await fetch(`http://127.0.0.1:${port}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'fuzz-target', password: 'a long target password' }) })
   t.equal(target.status, 201, 'the target account is made')
