@@ -65,6 +65,10 @@ export async function buildApp (config: Config, options: FastifyHttpOptions<Serv
     genReqId: requestIdOf,
     // While draining, requests already on an open connection are served (with `Connection: close`), not refused.
     return503OnClosing: false,
+    // No overall limit on a plugin's start: the database plugin's work (indexes, the one-time search-term build of
+    // a large catalog, the seed) can outlast Fastify's 10 s on a big or busy database, and each of its commands
+    // already has its own timeout (MONGODB_TIMEOUT_MS, server selection), so a start cannot hang on one.
+    pluginTimeout: 0,
     clientErrorHandler: clientError(routes),
     ...options
   }).withTypeProvider<TypeBoxTypeProvider>()
