@@ -32,7 +32,13 @@ export type Claim = IdempotencyKeyDocument & { claimed: boolean, taken?: boolean
  */
 export async function claimKey (keys: Keys, key: string, request: string, ttlMs: number, reclaim = true): Promise<Claim> {
   const claim: IdempotencyKeyDocument = { _id: key, request, rating_id: new ObjectId(), created_at: new Date() }
-  if (await insertUnlessDuplicate(keys, claim)) return { ...claim, claimed: true }
+  // An insert that fails here (a timeout) may still have been carried out: released, such a claim no request owns
+  // does not make every retry wait for it until it counts as crashed.
+  const inserted = await insertUnlessDuplicate(keys, claim).catch(async (error: unknown) => {
+    await releaseClaim(keys, key, claim.created_at)
+    throw error
+  })
+  if (inserted) return { ...claim, claimed: true }
   const earlier = await keys.findOne({ _id: key })
   if (earlier && earlier.created_at.getTime() > Date.now() - ttlMs) {
     if (earlier.request !== request) {
@@ -81,10 +87,15 @@ export async function releaseClaim (keys: Keys, key: string, claimedAt: Date): P
  * and still at work, or another retry has just taken it.
  */
 export async function takeOverClaim (keys: Keys, key: string): Promise<Claim | null> {
+  const takenAt = new Date()
   const taken = await keys.findOneAndUpdate(
-    { _id: key, response: { $exists: false }, $or: [{ released: true }, { created_at: { $lt: new Date(Date.now() - CRASHED_AFTER_MS) } }] },
-    { $set: { created_at: new Date() }, $unset: { released: '' } },
+    { _id: key, response: { $exists: false }, $or: [{ released: true }, { created_at: { $lt: new Date(takenAt.getTime() - CRASHED_AFTER_MS) } }] },
+    { $set: { created_at: takenAt }, $unset: { released: '' } },
     { returnDocument: 'after' }
-  )
+  ).catch(async (error: unknown) => {
+    // As for a failed insert in claimKey: a take-over carried out despite the error is given up again.
+    await releaseClaim(keys, key, takenAt)
+    throw error
+  })
   return taken && { ...taken, claimed: true, taken: true }
 }
