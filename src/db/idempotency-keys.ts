@@ -26,19 +26,27 @@ export function fingerprint (...parts: unknown[]): string {
 export type Claim = IdempotencyKeyDocument & { claimed: boolean, taken?: boolean }
 
 /**
+ * The command that claims `key` as of `claimedAt` (an insert, a take-over). One that fails (a timeout) may still
+ * have been carried out: its claim, which no request then owns, is released, so that it does not make every retry
+ * with the key wait for it until it counts as crashed.
+ */
+async function claiming<T> (keys: Keys, key: string, claimedAt: Date, command: Promise<T>): Promise<T> {
+  try {
+    return await command
+  } catch (error) {
+    await releaseClaim(keys, key, claimedAt)
+    throw error
+  }
+}
+
+/**
  * Claims `key` for a request, or returns the claim an earlier request with the same key made (with its answer,
  * once it has one). The key's `_id` is unique, so of racing requests exactly one claims it. A key older than the
  * TTL counts as gone even before MongoDB's TTL monitor (which runs once a minute) has removed it.
  */
 export async function claimKey (keys: Keys, key: string, request: string, ttlMs: number, reclaim = true): Promise<Claim> {
   const claim: IdempotencyKeyDocument = { _id: key, request, rating_id: new ObjectId(), created_at: new Date() }
-  // An insert that fails here (a timeout) may still have been carried out: released, such a claim no request owns
-  // does not make every retry wait for it until it counts as crashed.
-  const inserted = await insertUnlessDuplicate(keys, claim).catch(async (error: unknown) => {
-    await releaseClaim(keys, key, claim.created_at)
-    throw error
-  })
-  if (inserted) return { ...claim, claimed: true }
+  if (await claiming(keys, key, claim.created_at, insertUnlessDuplicate(keys, claim))) return { ...claim, claimed: true }
   const earlier = await keys.findOne({ _id: key })
   if (earlier && earlier.created_at.getTime() > Date.now() - ttlMs) {
     if (earlier.request !== request) {
@@ -88,14 +96,10 @@ export async function releaseClaim (keys: Keys, key: string, claimedAt: Date): P
  */
 export async function takeOverClaim (keys: Keys, key: string): Promise<Claim | null> {
   const takenAt = new Date()
-  const taken = await keys.findOneAndUpdate(
+  const taken = await claiming(keys, key, takenAt, keys.findOneAndUpdate(
     { _id: key, response: { $exists: false }, $or: [{ released: true }, { created_at: { $lt: new Date(takenAt.getTime() - CRASHED_AFTER_MS) } }] },
     { $set: { created_at: takenAt }, $unset: { released: '' } },
     { returnDocument: 'after' }
-  ).catch(async (error: unknown) => {
-    // As for a failed insert in claimKey: a take-over carried out despite the error is given up again.
-    await releaseClaim(keys, key, takenAt)
-    throw error
-  })
+  ))
   return taken && { ...taken, claimed: true, taken: true }
 }
