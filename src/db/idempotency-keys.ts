@@ -11,8 +11,6 @@ type Keys = Collection<IdempotencyKeyDocument>
 // How long a retry that lost the race waits for the first request's answer, and how often it looks.
 const RESPONSE_WAIT_MS = 5000
 const RESPONSE_POLL_MS = 20
-/** A request that claimed a key and has not answered after this long has crashed. */
-const CRASHED_AFTER_MS = 60_000
 
 /** A fingerprint of what a request asks for: the same key with another fingerprint is a reused key. */
 export function fingerprint (...parts: unknown[]): string {
@@ -21,14 +19,14 @@ export function fingerprint (...parts: unknown[]): string {
 
 /**
  * A key's claim; `claimed` when this request made it, false when an earlier request with the key did; `taken`
- * when this request took it over from an earlier one that failed or crashed (whose work may be half done).
+ * when this request took it over from an earlier one that failed, crashed or is too slow (whose work may be half done).
  */
 export type Claim = IdempotencyKeyDocument & { claimed: boolean, taken?: boolean }
 
 /**
  * The command that claims `key` as of `claimedAt` (an insert, a take-over). One that fails (a timeout) may still
  * have been carried out: its claim, which no request then owns, is released, so that it does not make every retry
- * with the key wait for it until it counts as crashed.
+ * with the key wait for it until it counts as abandoned.
  */
 async function claiming<T> (keys: Keys, key: string, claimedAt: Date, command: Promise<T>): Promise<T> {
   try {
@@ -67,22 +65,24 @@ export async function recordResponse (keys: Keys, key: string, response: unknown
 
 /**
  * The answer recorded for `key`, waiting a little for the request that claimed it to record one; undefined when
- * none came in time, or the claim was given up (its request failed), so a retry need not wait any longer.
+ * none came in time, or the claim was given up (its request failed) or is `abandonedAfterMs` old, so a retry need
+ * not wait any longer: it may take the claim over.
  */
-export async function awaitResponse (keys: Keys, key: string): Promise<unknown> {
+export async function awaitResponse (keys: Keys, key: string, abandonedAfterMs: number): Promise<unknown> {
   const deadline = Date.now() + RESPONSE_WAIT_MS
   while (true) {
-    const found = await keys.findOne({ _id: key }, { projection: { response: 1, released: 1 } })
+    const found = await keys.findOne({ _id: key }, { projection: { response: 1, released: 1, created_at: 1 } })
     if (found?.response !== undefined || found?.released === true || Date.now() >= deadline) return found?.response
+    if (found && found.created_at.getTime() < Date.now() - abandonedAfterMs) return undefined
     await sleep(RESPONSE_POLL_MS)
   }
 }
 
 /**
  * Gives up the claim of a request whose work failed (the database refused a write), so that a retry with the key
- * does the work at once rather than waiting `CRASHED_AFTER_MS`. A passing refusal (a lock, often what failed the
- * work too) is retried a few times, since a claim left behind makes every retry in the next minute a 409. Best
- * effort beyond that: the claim is left to age into a crashed one, and the request's own error is what the client gets.
+ * does the work at once rather than waiting for the claim to count as abandoned. A passing refusal (a lock, often
+ * what failed the work too) is retried a few times, since a claim left behind makes retries 409s until then. Best
+ * effort beyond that (the database may be out of reach): the request's own error is what the client gets.
  */
 export async function releaseClaim (keys: Keys, key: string, claimedAt: Date): Promise<void> {
   await retryingTransient(() => keys.updateOne({ _id: key, created_at: claimedAt, response: { $exists: false } }, { $set: { released: true } }))
@@ -90,14 +90,19 @@ export async function releaseClaim (keys: Keys, key: string, claimedAt: Date): P
 }
 
 /**
- * Takes over an unanswered claim whose request gave it up or crashed: one atomic update, so of racing retries one
- * takes it and the others wait for its answer. Null when there is nothing to take: the claim is answered, young
- * and still at work, or another retry has just taken it.
+ * Takes over an unanswered claim whose request gave it up, or that is `abandonedAfterMs` old: one atomic update, so
+ * of racing retries one takes it and the others wait for its answer. Null when there is nothing to take: the claim
+ * is answered, young and still at work, or another retry has just taken it.
+ *
+ * A claim that old without an answer is a request that crashed, or failed and could not give it up (the database
+ * out of reach, or a timed-out claim the database carried out after all), and waiting for it any longer would make
+ * every retry a 409. Should its request still be at work, the take-over costs only work done twice: the rating
+ * keeps the claim's `_id` and the journal counts it once, and the first answer recorded is every request's answer.
  */
-export async function takeOverClaim (keys: Keys, key: string): Promise<Claim | null> {
+export async function takeOverClaim (keys: Keys, key: string, abandonedAfterMs: number): Promise<Claim | null> {
   const takenAt = new Date()
   const taken = await claiming(keys, key, takenAt, keys.findOneAndUpdate(
-    { _id: key, response: { $exists: false }, $or: [{ released: true }, { created_at: { $lt: new Date(takenAt.getTime() - CRASHED_AFTER_MS) } }] },
+    { _id: key, response: { $exists: false }, $or: [{ released: true }, { created_at: { $lt: new Date(takenAt.getTime() - abandonedAfterMs) } }] },
     { $set: { created_at: takenAt }, $unset: { released: '' } },
     { returnDocument: 'after' }
   ))

@@ -55,7 +55,9 @@ t.test(`${INSTANCES} server processes on one database take ${RATINGS} ratings, $
       if (acknowledged.length > 0) return { key, songId, stars, bodies: acknowledged.map(answer => answer.body) }
       await sleep(Math.min(2000, 50 * 2 ** attempt))
     }
-    throw new Error(`rating ${n} was never acknowledged in 120 s; answers: ${seen.join(', ')}`)
+    // What the key's record says tells a claim nobody gives up from one that keeps being taken over and failing.
+    const claim = await collections.idempotencyKeys.findOne({ _id: key }, { projection: { response: 0 } })
+    throw new Error(`rating ${n} was never acknowledged in 120 s; answers: ${seen.join(', ')}; its key's record at ${new Date().toISOString()}: ${JSON.stringify(claim)}`)
   }
 
   const started = Date.now()

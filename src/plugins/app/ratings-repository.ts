@@ -62,7 +62,10 @@ function scopedKey (key: string, userId: ObjectId | undefined): string {
  */
 export function ratingsRepository (collections: Collections, { maxTimeMS, idempotencyTtlMs, atomicUpdates }: { maxTimeMS: number, idempotencyTtlMs: number, atomicUpdates?: boolean }) {
   const { songs, ratings, userRatings, ratingSummaries, idempotencyKeys } = collections
-  const journal = ratingJournal(collections, { maxTimeMS, settleAfter: settleAfterMs(maxTimeMS), atomicUpdates })
+  // A claim of an idempotency key unanswered this long counts as abandoned, as a journaled change does: every
+  // command of the request carries maxTimeMS, and the client gives up on each after the same time.
+  const settleAfter = settleAfterMs(maxTimeMS)
+  const journal = ratingJournal(collections, { maxTimeMS, settleAfter, atomicUpdates })
 
   async function exists (songId: ObjectId): Promise<boolean> {
     return await songs.findOne({ _id: songId }, { projection: { _id: 1 }, maxTimeMS }) !== null
@@ -107,13 +110,13 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
       let claim = await claimKey(idempotencyKeys, key, fingerprint(songId.toHexString(), rating), idempotencyTtlMs)
       if (claim.response !== undefined) return claim.response as Summary
       // A retry while the request that claimed the key is at work waits for its answer rather than redoing its write.
-      // Still none after the wait: if that request failed or crashed, this retry takes its claim over and finishes
-      // its work (the anonymous rating keeps the claim's `_id`: stored once, counted once); if it is only slow, this
-      // retry is told to come back.
+      // Still none after the wait: if that request gave its claim up, or the claim is old enough to count as
+      // abandoned, this retry takes it over and finishes its work (the anonymous rating keeps the claim's `_id`:
+      // stored once, counted once); if it is young and still at work, this retry is told to come back.
       if (!claim.claimed) {
-        const answered = await awaitResponse(idempotencyKeys, key) as Summary | undefined
+        const answered = await awaitResponse(idempotencyKeys, key, settleAfter) as Summary | undefined
         if (answered) return answered
-        const taken = await takeOverClaim(idempotencyKeys, key)
+        const taken = await takeOverClaim(idempotencyKeys, key, settleAfter)
         if (!taken) throw idempotencyKeyBusy()
         claim = taken
       }
@@ -125,7 +128,7 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
         }
         if (await recordResponse(idempotencyKeys, key, summary)) return summary
         // Another retry answered first: its answer is the answer.
-        return await awaitResponse(idempotencyKeys, key) as Summary
+        return await awaitResponse(idempotencyKeys, key, settleAfter) as Summary
       } catch (error) {
         await releaseClaim(idempotencyKeys, key, claim.created_at)
         throw error

@@ -52,7 +52,7 @@ t.test('a request that fails after claiming its key gives it up: the retry is se
   t.equal((await rate(app, { song_id: songId, rating: 4 }, 'failing')).body, retry.body, 'later retries get the same answer')
 })
 
-t.test('a retry while the request that claimed the key is still at work gets a 409 problem and stores nothing', async t => {
+t.test('a retry while the request that claimed the key is still at work (a young claim) gets a 409 problem and stores nothing', async t => {
   const app = await buildTestApp(t)
   const songId = await firstSongId(app)
   const { ratings, idempotencyKeys } = app.database.collections
@@ -64,16 +64,31 @@ t.test('a retry while the request that claimed the key is still at work gets a 4
   t.equal(await ratings.countDocuments(), 0)
 })
 
-t.test('a retry takes over the claim of a request that crashed (a minute without an answer) and stores its rating once', async t => {
-  const app = await buildTestApp(t)
+t.test('a retry takes over a claim that counts as abandoned (3 × MONGODB_TIMEOUT_MS unanswered: a crashed request) and stores its rating once', async t => {
+  const app = await buildTestApp(t) // MONGODB_TIMEOUT_MS 10 s: abandoned after 30 s
   const songId = await firstSongId(app)
   const { ratings, idempotencyKeys } = app.database.collections
   const ratingId = new ObjectId()
-  await idempotencyKeys.insertOne({ _id: 'crashed', request: fingerprint(songId, 2), rating_id: ratingId, created_at: new Date(Date.now() - 61_000) })
+  await idempotencyKeys.insertOne({ _id: 'crashed', request: fingerprint(songId, 2), rating_id: ratingId, created_at: new Date(Date.now() - 31_000) })
   const retry = await rate(app, { song_id: songId, rating: 2 }, 'crashed')
   t.equal(retry.statusCode, 201)
   t.same(json(retry), expectedSummary(songId, [2]))
   t.same((await ratings.find().toArray()).map(r => r._id), [ratingId], 'stored under the id the crashed request claimed')
+})
+
+t.test('a retry waits for a claim no request can give up (its database out of reach) only until it counts as abandoned, then takes it over', async t => {
+  const app = await buildTestApp(t, { MONGODB_TIMEOUT_MS: '2000' }) // abandoned after max(5 s, 3 × 2 s) = 6 s
+  const songId = await firstSongId(app)
+  const { ratings, idempotencyKeys } = app.database.collections
+  const ratingId = new ObjectId()
+  await idempotencyKeys.insertOne({ _id: 'left', request: fingerprint(songId, 3), rating_id: ratingId, created_at: new Date(Date.now() - 3000) })
+  const started = Date.now()
+  const retry = await rate(app, { song_id: songId, rating: 3 }, 'left')
+  const waited = Date.now() - started
+  t.equal(retry.statusCode, 201, `answered after ${waited} ms: a 201, not a 409 (the claim is ${3000 + waited} ms old)`)
+  t.ok(waited >= 2900, `it waited for the claim's request until the claim was 6 s old (${waited} ms)`)
+  t.same(json(retry), expectedSummary(songId, [3]))
+  t.same((await ratings.find().toArray()).map(r => r._id), [ratingId], 'stored once, under the id the claim fixed')
 })
 
 t.test('the same key with another body is a 422 problem and stores nothing', async t => {
