@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { buildTestApp, json } from '../../helper.ts'
 
@@ -33,7 +34,13 @@ t.test('GET /metrics exposes event-loop lag and the MongoDB pool and commands', 
   const text = (await app.inject('/metrics')).body
   t.ok(sample(text, 'nodejs_eventloop_lag_p99_seconds')! >= 0, 'event-loop lag')
   t.ok(sample(text, 'mongodb_pool_connections')! >= 1, 'open pool connections')
-  t.equal(sample(text, 'mongodb_pool_connections_checked_out'), 0, 'none in use between requests')
+  // The app's own background work (the journal's recovery pass, the account-deletion poll) may hold a connection
+  // for a moment, the longer the busier the machine; once it is done none is in use: a leak would never get there.
+  let checkedOut = sample(text, 'mongodb_pool_connections_checked_out')
+  for (const giveUp = Date.now() + 20_000; checkedOut !== 0 && Date.now() < giveUp; await sleep(100)) {
+    checkedOut = sample((await app.inject('/metrics')).body, 'mongodb_pool_connections_checked_out')
+  }
+  t.equal(checkedOut, 0, 'none in use between requests')
   t.ok(sample(text, 'mongodb_command_duration_seconds_count{command="find"}')! >= 1, 'find commands timed')
   t.equal(sample(text, 'mongodb_command_failures_total{command="thisIsNotACommand"}'), 1, 'failed commands counted')
 })
