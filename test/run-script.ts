@@ -76,9 +76,10 @@ export const SERVER_ARGS = ['--import', './src/tracing.ts', 'src/server.ts']
 
 /**
  * Starts `src/server.ts` as `npm start` does, never outliving this process (test/tied-process.ts); resolves once it
- * listens (or exits), with its output so far and `stop()`, for a teardown that runs before the database is dropped. Load shedding and the
- * database timeout are relaxed unless the test sets them: a busy test machine must not turn into 503s in tests
- * about something else. A variable given as `undefined` is removed from the server's environment.
+ * listens (or exits), with its output so far and `stop()`, for a teardown that runs before the database is
+ * dropped. Load shedding and the database timeout are relaxed unless the test sets them: a busy test machine must
+ * not turn into 503s in tests about something else. A variable given as `undefined` is removed from the server's
+ * environment.
  */
 export async function startServer (env: Record<string, string | undefined>): Promise<{ child: ChildProcess, output: () => string, exited: Promise<number | null>, stop: () => Promise<void> }> {
   const relaxed = { MAX_EVENT_LOOP_DELAY_MS: '0', MONGODB_TIMEOUT_MS: '10000' }
