@@ -2,6 +2,7 @@ import type { ObjectId } from 'mongodb'
 import type { Collections } from './collections.ts'
 import type { AccountDeletionDocument } from './documents.ts'
 import { insertUnlessDuplicate } from './unique-writes.ts'
+import { bounds } from './deadline.ts'
 
 /** Ratings removed per batch: one batch is what a request does itself, and what a job does between two lease renewals. */
 export const DELETION_BATCH = 100
@@ -40,7 +41,7 @@ export function accountDeletions (
 
   /** Removes up to one batch of the user's ratings, each out of its song's summary: how many it found and removed. */
   async function removeBatch (userId: ObjectId): Promise<{ found: number, removed: number }> {
-    const rated = await userRatings.find({ user_id: userId }, { projection: { _id: 0, song_id: 1 }, limit: batch, singleBatch: true, maxTimeMS }).toArray()
+    const rated = await userRatings.find({ user_id: userId }, { projection: { _id: 0, song_id: 1 }, limit: batch, singleBatch: true, ...bounds(maxTimeMS) }).toArray()
     let removed = 0
     // One at a time: a batch is bounded, and parallel writes only meet SQLite's lock on FerretDB.
     for (const { song_id: songId } of rated) if (await ratings.removeUserRating(userId, songId)) removed++
@@ -55,8 +56,8 @@ export function accountDeletions (
      */
     async begin (userId: ObjectId, owner: string): Promise<AccountDeletionDocument | null> {
       const job: AccountDeletionDocument = { _id: userId, requested_at: new Date(clock()), lease_until: leaseFromNow(), owner, removed_ratings: 0 }
-      const created = await insertUnlessDuplicate(jobs, job)
-      await users.deleteOne({ _id: userId }, { maxTimeMS })
+      const created = await insertUnlessDuplicate(jobs, job, maxTimeMS)
+      await users.deleteOne({ _id: userId }, bounds(maxTimeMS))
       return created ? job : null
     },
 
@@ -65,13 +66,13 @@ export function accountDeletions (
       return jobs.findOneAndUpdate(
         { lease_until: { $lte: new Date(clock()) } },
         { $set: { owner, lease_until: leaseFromNow() } },
-        { sort: { lease_until: 1 }, returnDocument: 'after', maxTimeMS }
+        { sort: { lease_until: 1 }, returnDocument: 'after', ...bounds(maxTimeMS) }
       )
     },
 
     /** Gives a held job back at once (a stopping instance), so the next claim anywhere takes it over. */
     async release (userId: ObjectId, owner: string): Promise<void> {
-      await jobs.updateOne({ _id: userId, owner }, { $set: { owner: null, lease_until: new Date(clock()) } }, { maxTimeMS })
+      await jobs.updateOne({ _id: userId, owner }, { $set: { owner: null, lease_until: new Date(clock()) } }, bounds(maxTimeMS))
     },
 
     /**
@@ -82,18 +83,18 @@ export function accountDeletions (
     async work (job: AccountDeletionDocument, owner: string, { maxBatches = Infinity, shouldStop = () => false }: WorkOptions = {}): Promise<JobOutcome> {
       const userId = job._id
       // A crash between writing the job and removing the user leaves the user: the job is the decision.
-      await users.deleteOne({ _id: userId }, { maxTimeMS })
+      await users.deleteOne({ _id: userId }, bounds(maxTimeMS))
       for (let batches = 0; batches < maxBatches && !shouldStop(); batches++) {
         const { found, removed } = await removeBatch(userId)
         if (found === batch) {
-          const renewed = await jobs.updateOne({ _id: userId, owner }, { $inc: { removed_ratings: removed }, $set: { lease_until: leaseFromNow() } }, { maxTimeMS })
+          const renewed = await jobs.updateOne({ _id: userId, owner }, { $inc: { removed_ratings: removed }, $set: { lease_until: leaseFromNow() } }, bounds(maxTimeMS))
           if (renewed.matchedCount === 0) return 'lost'
           continue
         }
-        await refreshTokens.deleteMany({ user_id: userId }, { maxTimeMS })
+        await refreshTokens.deleteMany({ user_id: userId }, bounds(maxTimeMS))
         const sweepAt = job.requested_at.getTime() + FINAL_SWEEP_AFTER_MS
-        if (clock() >= sweepAt) return (await jobs.deleteOne({ _id: userId, owner }, { maxTimeMS })).deletedCount === 1 ? 'done' : 'lost'
-        const waiting = await jobs.updateOne({ _id: userId, owner }, { $inc: { removed_ratings: removed }, $set: { owner: null, lease_until: new Date(sweepAt) } }, { maxTimeMS })
+        if (clock() >= sweepAt) return (await jobs.deleteOne({ _id: userId, owner }, bounds(maxTimeMS))).deletedCount === 1 ? 'done' : 'lost'
+        const waiting = await jobs.updateOne({ _id: userId, owner }, { $inc: { removed_ratings: removed }, $set: { owner: null, lease_until: new Date(sweepAt) } }, bounds(maxTimeMS))
         return waiting.matchedCount === 1 ? 'sweep-pending' : 'lost'
       }
       return 'paused'

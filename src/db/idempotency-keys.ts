@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ObjectId, type Collection } from 'mongodb'
 import type { IdempotencyKeyDocument } from './documents.ts'
+import { deadline } from './deadline.ts'
 import { retryingTransient } from './retry-transient.ts'
 import { insertUnlessDuplicate } from './unique-writes.ts'
 import { idempotencyKeyBusy, idempotencyKeyReused } from '../lib/problems/idempotency.ts'
 
-type Keys = Collection<IdempotencyKeyDocument>
+/** The keys' collection, and the `MONGODB_TIMEOUT_MS` that bounds each command on it. */
+export interface KeyStore { keys: Collection<IdempotencyKeyDocument>, timeoutMs: number }
 
 // How long a retry that lost the race waits for the first request's answer, and how often it looks.
 const RESPONSE_WAIT_MS = 5000
@@ -28,11 +30,11 @@ export type Claim = IdempotencyKeyDocument & { claimed: boolean, taken?: boolean
  * have been carried out: its claim, which no request then owns, is released, so that it does not make every retry
  * with the key wait for it until it counts as abandoned.
  */
-async function claiming<T> (keys: Keys, key: string, claimedAt: Date, command: Promise<T>): Promise<T> {
+async function claiming<T> (store: KeyStore, key: string, claimedAt: Date, command: Promise<T>): Promise<T> {
   try {
     return await command
   } catch (error) {
-    await releaseClaim(keys, key, claimedAt)
+    await releaseClaim(store, key, claimedAt)
     throw error
   }
 }
@@ -42,10 +44,11 @@ async function claiming<T> (keys: Keys, key: string, claimedAt: Date, command: P
  * once it has one). The key's `_id` is unique, so of racing requests exactly one claims it. A key older than the
  * TTL counts as gone even before MongoDB's TTL monitor (which runs once a minute) has removed it.
  */
-export async function claimKey (keys: Keys, key: string, request: string, ttlMs: number, reclaim = true): Promise<Claim> {
+export async function claimKey (store: KeyStore, key: string, request: string, ttlMs: number, reclaim = true): Promise<Claim> {
+  const { keys, timeoutMs } = store
   const claim: IdempotencyKeyDocument = { _id: key, request, rating_id: new ObjectId(), created_at: new Date() }
-  if (await claiming(keys, key, claim.created_at, insertUnlessDuplicate(keys, claim))) return { ...claim, claimed: true }
-  const earlier = await keys.findOne({ _id: key })
+  if (await claiming(store, key, claim.created_at, insertUnlessDuplicate(keys, claim, timeoutMs))) return { ...claim, claimed: true }
+  const earlier = await keys.findOne({ _id: key }, deadline(timeoutMs))
   if (earlier && earlier.created_at.getTime() > Date.now() - ttlMs) {
     if (earlier.request !== request) {
       throw idempotencyKeyReused()
@@ -53,14 +56,14 @@ export async function claimKey (keys: Keys, key: string, request: string, ttlMs:
     return { ...earlier, claimed: false }
   }
   // Expired (or removed just now): take the key over, once; a racer that takes it first wins and is returned.
-  if (earlier) await keys.deleteOne({ _id: key, created_at: earlier.created_at })
+  if (earlier) await keys.deleteOne({ _id: key, created_at: earlier.created_at }, deadline(timeoutMs))
   if (!reclaim) throw idempotencyKeyBusy()
-  return claimKey(keys, key, request, ttlMs, false)
+  return claimKey(store, key, request, ttlMs, false)
 }
 
 /** Records the answer of the request that claimed `key`; an answer already recorded is kept (and false returned). */
-export async function recordResponse (keys: Keys, key: string, response: unknown): Promise<boolean> {
-  return (await keys.updateOne({ _id: key, response: { $exists: false } }, { $set: { response } })).modifiedCount === 1
+export async function recordResponse ({ keys, timeoutMs }: KeyStore, key: string, response: unknown): Promise<boolean> {
+  return (await keys.updateOne({ _id: key, response: { $exists: false } }, { $set: { response } }, deadline(timeoutMs))).modifiedCount === 1
 }
 
 /**
@@ -68,11 +71,11 @@ export async function recordResponse (keys: Keys, key: string, response: unknown
  * none came in time, or the claim was given up (its request failed) or is `abandonedAfterMs` old, so a retry need
  * not wait any longer: it may take the claim over.
  */
-export async function awaitResponse (keys: Keys, key: string, abandonedAfterMs: number): Promise<unknown> {
-  const deadline = Date.now() + RESPONSE_WAIT_MS
+export async function awaitResponse ({ keys, timeoutMs }: KeyStore, key: string, abandonedAfterMs: number): Promise<unknown> {
+  const giveUpAt = Date.now() + RESPONSE_WAIT_MS
   while (true) {
-    const found = await keys.findOne({ _id: key }, { projection: { response: 1, released: 1, created_at: 1 } })
-    if (found?.response !== undefined || found?.released === true || Date.now() >= deadline) return found?.response
+    const found = await keys.findOne({ _id: key }, { projection: { response: 1, released: 1, created_at: 1 }, ...deadline(timeoutMs) })
+    if (found?.response !== undefined || found?.released === true || Date.now() >= giveUpAt) return found?.response
     if (found && found.created_at.getTime() < Date.now() - abandonedAfterMs) return undefined
     await sleep(RESPONSE_POLL_MS)
   }
@@ -84,8 +87,8 @@ export async function awaitResponse (keys: Keys, key: string, abandonedAfterMs: 
  * what failed the work too) is retried a few times, since a claim left behind makes retries 409s until then. Best
  * effort beyond that (the database may be out of reach): the request's own error is what the client gets.
  */
-export async function releaseClaim (keys: Keys, key: string, claimedAt: Date): Promise<void> {
-  await retryingTransient(() => keys.updateOne({ _id: key, created_at: claimedAt, response: { $exists: false } }, { $set: { released: true } }))
+export async function releaseClaim ({ keys, timeoutMs }: KeyStore, key: string, claimedAt: Date): Promise<void> {
+  await retryingTransient(() => keys.updateOne({ _id: key, created_at: claimedAt, response: { $exists: false } }, { $set: { released: true } }, deadline(timeoutMs)))
     .catch(() => undefined)
 }
 
@@ -99,12 +102,12 @@ export async function releaseClaim (keys: Keys, key: string, claimedAt: Date): P
  * every retry a 409. Should its request still be at work, the take-over costs only work done twice: the rating
  * keeps the claim's `_id` and the journal counts it once, and the first answer recorded is every request's answer.
  */
-export async function takeOverClaim (keys: Keys, key: string, abandonedAfterMs: number): Promise<Claim | null> {
+export async function takeOverClaim (store: KeyStore, key: string, abandonedAfterMs: number): Promise<Claim | null> {
   const takenAt = new Date()
-  const taken = await claiming(keys, key, takenAt, keys.findOneAndUpdate(
+  const taken = await claiming(store, key, takenAt, store.keys.findOneAndUpdate(
     { _id: key, response: { $exists: false }, $or: [{ released: true }, { created_at: { $lt: new Date(takenAt.getTime() - abandonedAfterMs) } }] },
     { $set: { created_at: takenAt }, $unset: { released: '' } },
-    { returnDocument: 'after' }
+    { returnDocument: 'after', ...deadline(store.timeoutMs) }
   ))
   return taken && { ...taken, claimed: true, taken: true }
 }

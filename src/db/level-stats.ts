@@ -23,7 +23,10 @@ export function levelStatsChange (before: Levelled | undefined, after: Levelled 
   return [...deltas].filter(([, { count, sum }]) => count !== 0 || sum !== 0).map(([level, { count, sum }]) => ({ level, count, sum }))
 }
 
-/** Applies level-stats deltas, each an `$inc` of its level's document, which the level's first song creates. */
-export async function applyLevelStatsChange (levelStats: Collection<LevelStatsDocument>, deltas: LevelStatsDelta[]): Promise<void> {
-  await Promise.all(deltas.map(({ level, count, sum }) => incrementCreating(levelStats, { _id: level, count: 0, sum: 0 }, { count, sum })))
+/**
+ * Applies level-stats deltas, each an `$inc` of its level's document, which the level's first song creates;
+ * `timeoutMs` bounds each command (none for an import).
+ */
+export async function applyLevelStatsChange (levelStats: Collection<LevelStatsDocument>, deltas: LevelStatsDelta[], timeoutMs?: number): Promise<void> {
+  await Promise.all(deltas.map(({ level, count, sum }) => incrementCreating(levelStats, { _id: level, count: 0, sum: 0 }, { count, sum }, timeoutMs)))
 }

@@ -4,6 +4,7 @@ import type { Collections } from './collections.ts'
 import type { PendingAnonymousRating, PendingChange, PendingUserRating, RatingSummaryDocument } from './documents.ts'
 import { foldIntoSummary, ratingChange, type RatingChange } from './rating-summary.ts'
 import { insertUnlessDuplicate } from './unique-writes.ts'
+import { bounds, deadline } from './deadline.ts'
 
 /**
  * A rating is counted in its song's summary exactly once, whatever fails in between, without a transaction. The
@@ -55,7 +56,7 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
     const batch = [...toClear.values()]
     toClear = new Map()
     if (batch.length === 0) return
-    await ratingSummaries.bulkWrite(batch.map(({ songId, entries }) => ({ updateOne: { filter: { _id: songId }, update: { $pullAll: { pending: entries } } } })), { ordered: false })
+    await ratingSummaries.bulkWrite(batch.map(({ songId, entries }) => ({ updateOne: { filter: { _id: songId }, update: { $pullAll: { pending: entries } } } })), { ordered: false, ...deadline(maxTimeMS) })
   }
 
   /** Clears a finished entry soon, with others of its song; an entry a failed clear leaves is finished by recovery. */
@@ -89,17 +90,17 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
   /** Applies `entry`'s change to the summary and journals it, unless `guard` finds it there; the summary after, or null. */
   async function journal (songId: ObjectId, entry: PendingChange, guard: Filter<RatingSummaryDocument>): Promise<RatingSummaryDocument | null> {
     const $inc = foldIntoSummary(changeOf(entry))?.$inc
-    return ratingSummaries.findOneAndUpdate({ _id: songId, ...guard }, { ...($inc && { $inc }), $push: { pending: entry } }, { returnDocument: 'after', maxTimeMS })
+    return ratingSummaries.findOneAndUpdate({ _id: songId, ...guard }, { ...($inc && { $inc }), $push: { pending: entry } }, { returnDocument: 'after', ...bounds(maxTimeMS) })
   }
 
   /** Takes the entry's change back and clears it, in one atomic update that matches only while the entry is there. */
   async function undo (songId: ObjectId, entry: PendingChange): Promise<void> {
     const $inc = foldIntoSummary(undoOf(entry))?.$inc
-    await ratingSummaries.updateOne({ _id: songId, 'pending.op': entry.op }, { ...($inc && { $inc }), $pullAll: { pending: [entry] } }, { maxTimeMS })
+    await ratingSummaries.updateOne({ _id: songId, 'pending.op': entry.op }, { ...($inc && { $inc }), $pullAll: { pending: [entry] } }, bounds(maxTimeMS))
   }
 
   async function clear (songId: ObjectId, entry: PendingChange): Promise<void> {
-    await ratingSummaries.updateOne({ _id: songId }, { $pullAll: { pending: [entry] } }, { maxTimeMS })
+    await ratingSummaries.updateOne({ _id: songId }, { $pullAll: { pending: [entry] } }, bounds(maxTimeMS))
   }
 
   /**
@@ -107,11 +108,11 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
    * (its first rating: the only write that reads the song); null when there is no such song.
    */
   async function summaryOrFirst (songId: ObjectId): Promise<RatingSummaryDocument | null> {
-    const found = await ratingSummaries.findOne({ _id: songId }, { maxTimeMS })
+    const found = await ratingSummaries.findOne({ _id: songId }, bounds(maxTimeMS))
     if (found) return found
-    if (await songs.findOne({ _id: songId }, { projection: { _id: 1 }, maxTimeMS }) === null) return null
+    if (await songs.findOne({ _id: songId }, { projection: { _id: 1 }, ...bounds(maxTimeMS) }) === null) return null
     const empty: RatingSummaryDocument = { _id: songId, count: 0, sum: 0, distribution: {}, pending: [] }
-    await insertUnlessDuplicate(ratingSummaries, empty)
+    await insertUnlessDuplicate(ratingSummaries, empty, maxTimeMS)
     return empty
   }
 
@@ -127,9 +128,9 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
       created_at: entry.at,
       // The entry that counted it, when that is not the rating's own `_id` (a retry's).
       ...(entry.op.equals(entry.rating_id) ? {} : { op: entry.op })
-    })
+    }, maxTimeMS)
     if (!inserted) {
-      const stored = await ratings.findOne({ _id: entry.rating_id }, { projection: { op: 1 }, maxTimeMS })
+      const stored = await ratings.findOne({ _id: entry.rating_id }, { projection: { op: 1 }, ...bounds(maxTimeMS) })
       // Stored by another entry of the same rating, which counted it: this one counted it a second time.
       if (stored && !(stored.op ?? stored._id).equals(entry.op)) return undo(songId, entry)
     }
@@ -144,7 +145,7 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
    * or when `mayUndo` (old enough that a write still on its way cannot land any more). False when undecided.
    */
   async function finishUser (songId: ObjectId, entry: PendingUserRating, mayUndo: boolean): Promise<boolean> {
-    const now = await userRatings.findOne({ user_id: entry.user_id, song_id: songId }, { maxTimeMS })
+    const now = await userRatings.findOne({ user_id: entry.user_id, song_id: songId }, bounds(maxTimeMS))
     const written = entry.to === null ? now === null : now?.order.equals(entry.op) === true
     if (written) {
       await clear(songId, entry)
@@ -161,9 +162,9 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
   /** The user's write of the entry: an insert, or an update or delete conditional on the rating it replaces. */
   async function writeUserRating (songId: ObjectId, entry: PendingUserRating): Promise<boolean> {
     const rating = { user_id: entry.user_id, song_id: songId }
-    if (entry.to === null) return (await userRatings.deleteOne({ ...rating, order: entry.from_order! }, { maxTimeMS })).deletedCount === 1
-    if (entry.from_order === null) return insertUnlessDuplicate(userRatings, { _id: entry.op, ...rating, rating: entry.to, rated_at: entry.at, order: entry.op })
-    return (await userRatings.updateOne({ ...rating, order: entry.from_order }, { $set: { rating: entry.to, rated_at: entry.at, order: entry.op } }, { maxTimeMS })).matchedCount === 1
+    if (entry.to === null) return (await userRatings.deleteOne({ ...rating, order: entry.from_order! }, bounds(maxTimeMS))).deletedCount === 1
+    if (entry.from_order === null) return insertUnlessDuplicate(userRatings, { _id: entry.op, ...rating, rating: entry.to, rated_at: entry.at, order: entry.op }, maxTimeMS)
+    return (await userRatings.updateOne({ ...rating, order: entry.from_order }, { $set: { rating: entry.to, rated_at: entry.at, order: entry.op } }, bounds(maxTimeMS))).matchedCount === 1
   }
 
   return {
@@ -173,7 +174,7 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
      * is counted (or being counted) already, and a journaled one is finished rather than counted again.
      */
     async rateAnonymous (songId: ObjectId, ratingId: ObjectId, stars: number, retry = false): Promise<RatingSummaryDocument | null> {
-      if (retry && await ratings.findOne({ _id: ratingId }, { projection: { _id: 1 }, maxTimeMS })) return ratingSummaries.findOne({ _id: songId }, { maxTimeMS })
+      if (retry && await ratings.findOne({ _id: ratingId }, { projection: { _id: 1 }, ...bounds(maxTimeMS) })) return ratingSummaries.findOne({ _id: songId }, bounds(maxTimeMS))
       const entry: PendingAnonymousRating = { op: retry ? new ObjectId() : ratingId, at: new Date(), rating_id: ratingId, stars }
       for (let attempt = 1; ; attempt++) {
         const summary = await journal(songId, entry, { 'pending.rating_id': { $ne: ratingId } })
@@ -186,7 +187,7 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
         const earlier = found.pending?.find((e): e is PendingAnonymousRating => 'rating_id' in e && e.rating_id.equals(ratingId))
         if (earlier) {
           await finishAnonymous(songId, earlier)
-          return ratingSummaries.findOne({ _id: songId }, { maxTimeMS })
+          return ratingSummaries.findOne({ _id: songId }, bounds(maxTimeMS))
         }
         if (attempt >= ATTEMPTS) throw new Error(`the summary of ${songId.toHexString()} kept changing`)
       }
@@ -199,7 +200,7 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
     async rateAsUser (songId: ObjectId, userId: ObjectId, to: number | null): Promise<RatingSummaryDocument | null> {
       const deadline = Date.now() + settleAfter + 10 * maxTimeMS
       for (let attempt = 1; ; attempt++) {
-        const before = await userRatings.findOne({ user_id: userId, song_id: songId }, { maxTimeMS })
+        const before = await userRatings.findOne({ user_id: userId, song_id: songId }, bounds(maxTimeMS))
         if (to === null && !before) return null
         const entry: PendingUserRating = { op: new ObjectId(), at: new Date(), user_id: userId, from: before?.rating ?? null, from_order: before?.order ?? null, to }
         const summary = await journal(songId, entry, { 'pending.user_id': { $ne: userId } })
@@ -227,7 +228,7 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
      */
     async recover ({ olderThanMs = settleAfter, limit = RECOVERY_BATCH }: { olderThanMs?: number, limit?: number } = {}): Promise<number> {
       const cutoff = new Date(Date.now() - olderThanMs)
-      const summaries = await ratingSummaries.find({ 'pending.at': { $lt: cutoff } }, { projection: { pending: 1 }, limit, maxTimeMS, singleBatch: true }).toArray()
+      const summaries = await ratingSummaries.find({ 'pending.at': { $lt: cutoff } }, { projection: { pending: 1 }, limit, ...bounds(maxTimeMS), singleBatch: true }).toArray()
       let finished = 0
       for (const { _id, pending = [] } of summaries) {
         for (const entry of pending.filter(e => e.at < cutoff)) {

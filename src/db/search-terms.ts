@@ -2,6 +2,7 @@ import { ObjectId } from 'mongodb'
 import type { Collections } from './collections.ts'
 import type { SearchTermDocument, SongDocument } from './documents.ts'
 import { insertSkippingDuplicates, insertUnlessDuplicate } from './unique-writes.ts'
+import { bounds } from './deadline.ts'
 
 /*
  * Search terms: one document per (search prefix, song), `_id` = `"<prefix> <song id in hex>"`. Search words hold
@@ -91,18 +92,18 @@ export async function searchSongs<Projection extends Record<string, 1>> (
   const needed = neededWords(words)
   /** Song ids (hex) of a word's terms after `position`, at most `count`, in order. */
   async function songsOfWord (word: string, position: string, count: number): Promise<string[]> {
-    const terms = await searchTerms.find({ _id: { $gt: termId(word, position), $lt: `${word}!` } }, { projection: { _id: 1 }, sort: { _id: 1 }, hint: { _id: 1 }, limit: count, singleBatch: true, maxTimeMS }).toArray()
+    const terms = await searchTerms.find({ _id: { $gt: termId(word, position), $lt: `${word}!` } }, { projection: { _id: 1 }, sort: { _id: 1 }, hint: { _id: 1 }, limit: count, singleBatch: true, ...bounds(maxTimeMS) }).toArray()
     return terms.map(term => term._id.slice(word.length + 1))
   }
   async function withEveryWord (candidates: string[], others: string[]): Promise<string[]> {
     if (others.length === 0 || candidates.length === 0) return candidates
     const probes = others.flatMap(word => candidates.map(hex => termId(word, hex)))
-    const held = new Set((await searchTerms.find({ _id: { $in: probes } }, { projection: { _id: 1 }, limit: probes.length, singleBatch: true, maxTimeMS }).toArray()).map(term => term._id))
+    const held = new Set((await searchTerms.find({ _id: { $in: probes } }, { projection: { _id: 1 }, limit: probes.length, singleBatch: true, ...bounds(maxTimeMS) }).toArray()).map(term => term._id))
     return candidates.filter(hex => others.every(word => held.has(termId(word, hex))))
   }
   async function songsHavingEveryWord (ids: string[]): Promise<SongDocument[]> {
     if (ids.length === 0) return []
-    const docs = await songs.find({ _id: { $in: ids.map(hex => new ObjectId(hex)) } }, { projection: { ...projection, search_prefixes: 1 }, limit: ids.length, singleBatch: true, maxTimeMS }).toArray()
+    const docs = await songs.find({ _id: { $in: ids.map(hex => new ObjectId(hex)) } }, { projection: { ...projection, search_prefixes: 1 }, limit: ids.length, singleBatch: true, ...bounds(maxTimeMS) }).toArray()
     const byId = new Map(docs.map(doc => [doc._id.toHexString(), doc]))
     return ids.map(hex => byId.get(hex)).filter(doc => doc !== undefined && words.every(word => doc.search_prefixes.includes(word))) as SongDocument[]
   }

@@ -1,7 +1,9 @@
 import { MongoBulkWriteError, type Collection, type Filter, type OptionalUnlessRequiredId, type UpdateFilter } from 'mongodb'
+import { deadline } from './deadline.ts'
 import { isDuplicateKey } from './engine-errors.ts'
 
 // Writes a unique index decides: of racing ones, exactly one inserts; the others see a duplicate key, expected here.
+// `timeoutMs` (MONGODB_TIMEOUT_MS) gives each command the client's deadline; a script's bulk work goes without.
 
 /** A bulk write error whose every failure is a duplicate key (those entries were there already); anything else is rethrown. */
 export function duplicatesOnly (error: unknown): MongoBulkWriteError {
@@ -10,9 +12,9 @@ export function duplicatesOnly (error: unknown): MongoBulkWriteError {
 }
 
 /** Inserts `document` unless a unique index holds it already (false then): of racing inserts exactly one is true. */
-export async function insertUnlessDuplicate<T extends { _id: unknown }> (collection: Collection<T>, document: OptionalUnlessRequiredId<T>): Promise<boolean> {
+export async function insertUnlessDuplicate<T extends { _id: unknown }> (collection: Collection<T>, document: OptionalUnlessRequiredId<T>, timeoutMs?: number): Promise<boolean> {
   try {
-    await collection.insertOne(document)
+    await collection.insertOne(document, deadline(timeoutMs))
     return true
   } catch (error) {
     if (isDuplicateKey(error)) return false
@@ -27,12 +29,12 @@ export async function insertUnlessDuplicate<T extends { _id: unknown }> (collect
  * engine (DocumentDB: 9 of 30 rounds of ten came out short), while `$inc` on an existing document is exact there.
  * Only a counter's first write pays the insert.
  */
-export async function incrementCreating<T extends { _id: unknown }> (collection: Collection<T>, empty: T, $inc: Record<string, number>): Promise<void> {
+export async function incrementCreating<T extends { _id: unknown }> (collection: Collection<T>, empty: T, $inc: Record<string, number>, timeoutMs?: number): Promise<void> {
   const filter = { _id: empty._id } as Filter<T>
   const update = { $inc } as UpdateFilter<T>
-  if ((await collection.updateOne(filter, update)).matchedCount === 1) return
-  await insertUnlessDuplicate(collection, empty as OptionalUnlessRequiredId<T>)
-  await collection.updateOne(filter, update)
+  if ((await collection.updateOne(filter, update, deadline(timeoutMs))).matchedCount === 1) return
+  await insertUnlessDuplicate(collection, empty as OptionalUnlessRequiredId<T>, timeoutMs)
+  await collection.updateOne(filter, update, deadline(timeoutMs))
 }
 
 /** Inserts what is not there yet; returns the indexes of the documents that were (duplicate keys). */

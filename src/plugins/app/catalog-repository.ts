@@ -12,6 +12,7 @@ import { encodeCursor } from '../../lib/cursor.ts'
 import type { DifficultyAverage, Song, SongPage } from '../../schemas/songs.ts'
 import type { RatingsRepository } from './ratings-repository.ts'
 import { songExists } from '../../lib/problems/catalog.ts'
+import { bounds, deadline } from '../../db/deadline.ts'
 
 export type CatalogRepository = ReturnType<typeof catalogRepository>
 
@@ -47,7 +48,7 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
   // reads a bounded number of songs, so it asks for them in one batch (no server cursor is left open).
   function pageOf (limit: number, after: ObjectId | undefined) {
     return songs
-      .find(after ? { _id: { $gt: after } } : {}, { projection: SONG_FIELDS, maxTimeMS, singleBatch: true })
+      .find(after ? { _id: { $gt: after } } : {}, { projection: SONG_FIELDS, ...bounds(maxTimeMS), singleBatch: true })
       .sort({ _id: 1 })
       .limit(limit + 1)
   }
@@ -66,12 +67,12 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
    */
   async function settleTerms (songId: ObjectId, dropped: string[]): Promise<void> {
     await removeTerms(searchTerms, [{ _id: songId, search_prefixes: dropped }])
-    const current = await songs.findOne({ _id: songId }, { projection: { search_prefixes: 1 }, maxTimeMS })
+    const current = await songs.findOne({ _id: songId }, { projection: { search_prefixes: 1 }, ...bounds(maxTimeMS) })
     if (current) await addTerms(searchTerms, [current])
   }
 
   async function changeLevelStats (before: StoredSong | undefined, after: StoredSong | undefined): Promise<void> {
-    await applyLevelStatsChange(levelStats, levelStatsChange(before, after))
+    await applyLevelStatsChange(levelStats, levelStatsChange(before, after), maxTimeMS)
   }
 
   return {
@@ -91,13 +92,13 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
     },
 
     async get (songId: ObjectId): Promise<Static<typeof Song> | null> {
-      const doc = await songs.findOne({ _id: songId }, { projection: SONG_FIELDS, maxTimeMS })
+      const doc = await songs.findOne({ _id: songId }, { projection: SONG_FIELDS, ...bounds(maxTimeMS) })
       return doc && toSong(doc)
     },
 
     async averageDifficulty (level?: number): Promise<Static<typeof DifficultyAverage>> {
       // At most one document per level (MAX_LEVEL): the whole catalog's average reads them all, unbounded by a limit.
-      const stats = level === undefined ? await levelStats.find({}, { maxTimeMS }).toArray() : [await levelStats.findOne({ _id: level }, { maxTimeMS })].filter(s => s !== null)
+      const stats = level === undefined ? await levelStats.find({}, bounds(maxTimeMS)).toArray() : [await levelStats.findOne({ _id: level }, { ...bounds(maxTimeMS) })].filter(s => s !== null)
       const count = stats.reduce((total, s) => total + s.count, 0)
       const sum = stats.reduce((total, s) => total + s.sum, 0)
       return { average_difficulty: count === 0 ? null : sum / count, songs: count, level: level ?? null }
@@ -108,7 +109,7 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
       // Its terms first: a crash in between leaves terms of no song, which searches skip.
       const document = { _id: new ObjectId(), ...songDocument(song) }
       await addTerms(searchTerms, [document])
-      await songs.insertOne(document).catch(async (error: unknown) => {
+      await songs.insertOne(document, deadline(maxTimeMS)).catch(async (error: unknown) => {
         await removeTerms(searchTerms, [document])
         return orSongExists(song)(error)
       })
@@ -126,7 +127,7 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
     async update (songId: ObjectId, patch: Partial<NewSong>): Promise<Static<typeof Song> | null> {
       const renamed = patch.artist !== undefined || patch.title !== undefined
       while (true) {
-        const seen = renamed ? await songs.findOne({ _id: songId }, { projection: { artist: 1, title: 1, search_prefixes: 1 }, maxTimeMS }) : null
+        const seen = renamed ? await songs.findOne({ _id: songId }, { projection: { artist: 1, title: 1, search_prefixes: 1 }, ...bounds(maxTimeMS) }) : null
         if (renamed && !seen) return null
         const named = seen && { artist: patch.artist ?? seen.artist, title: patch.title ?? seen.title }
         const prefixes = named && searchPrefixesOf(named)
@@ -135,7 +136,7 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
         const filter = seen ? { _id: songId, artist: seen.artist, title: seen.title } : { _id: songId }
         const $set = prefixes ? { ...patch, search_prefixes: prefixes } : patch
         // No projection on findAndModify: FerretDB 1 does not implement one there (the whole song comes back).
-        const before = await songs.findOneAndUpdate(filter, { $set }, { returnDocument: 'before', maxTimeMS })
+        const before = await songs.findOneAndUpdate(filter, { $set }, { returnDocument: 'before', ...bounds(maxTimeMS) })
           .catch(async (error: unknown) => {
             await settleTerms(songId, added)
             return orSongExists(named)(error)
@@ -159,7 +160,7 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
      * (terms of a song that is gone are skipped by searches). False when there is no such song.
      */
     async remove (songId: ObjectId): Promise<boolean> {
-      const removed = await songs.findOneAndDelete({ _id: songId }, { maxTimeMS })
+      const removed = await songs.findOneAndDelete({ _id: songId }, bounds(maxTimeMS))
       if (!removed) return false
       await removeTerms(searchTerms, [removed])
       await changeLevelStats(removed, undefined)

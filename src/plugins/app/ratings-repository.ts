@@ -12,6 +12,7 @@ import { STARS } from '../../lib/stars.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
 import type { RatingSummary, UserRating, UserRatingPage } from '../../schemas/ratings.ts'
 import { idempotencyKeyBusy } from '../../lib/problems/idempotency.ts'
+import { bounds } from '../../db/deadline.ts'
 
 export type RatingsRepository = ReturnType<typeof ratingsRepository>
 
@@ -65,10 +66,11 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
   // A claim of an idempotency key unanswered this long counts as abandoned, as a journaled change does: every
   // command of the request carries maxTimeMS, and the client gives up on each after the same time.
   const settleAfter = settleAfterMs(maxTimeMS)
+  const keys = { keys: idempotencyKeys, timeoutMs: maxTimeMS }
   const journal = ratingJournal(collections, { maxTimeMS, settleAfter, atomicUpdates })
 
   async function exists (songId: ObjectId): Promise<boolean> {
-    return await songs.findOne({ _id: songId }, { projection: { _id: 1 }, maxTimeMS }) !== null
+    return await songs.findOne({ _id: songId }, { projection: { _id: 1 }, ...bounds(maxTimeMS) }) !== null
   }
 
   /**
@@ -78,7 +80,7 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
   async function current (songId: ObjectId, summary: RatingSummaryDocument | null): Promise<Summary> {
     if (!summary || !isLegacy(summary)) return toSummary(songId, summary)
     await reconcileRatings(collections, songId)
-    return toSummary(songId, await ratingSummaries.findOne({ _id: songId }, { maxTimeMS }))
+    return toSummary(songId, await ratingSummaries.findOne({ _id: songId }, bounds(maxTimeMS)))
   }
 
   /**
@@ -93,7 +95,7 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
   return {
     /** One read by `_id`; a second one, to tell "no ratings yet" from "no such song", only when it finds nothing. */
     async summary (songId: ObjectId): Promise<Summary | null> {
-      const summary = await ratingSummaries.findOne({ _id: songId }, { maxTimeMS })
+      const summary = await ratingSummaries.findOne({ _id: songId }, bounds(maxTimeMS))
       if (summary || await exists(songId)) return current(songId, summary)
       return null
     },
@@ -107,30 +109,30 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
     async rate (songId: ObjectId, rating: number, { userId, idempotencyKey }: Rater = {}): Promise<Summary | null> {
       if (idempotencyKey === undefined) return store(songId, rating, userId, new ObjectId(), false)
       const key = scopedKey(idempotencyKey, userId)
-      let claim = await claimKey(idempotencyKeys, key, fingerprint(songId.toHexString(), rating), idempotencyTtlMs)
+      let claim = await claimKey(keys, key, fingerprint(songId.toHexString(), rating), idempotencyTtlMs)
       if (claim.response !== undefined) return claim.response as Summary
       // A retry while the request that claimed the key is at work waits for its answer rather than redoing its write.
       // Still none after the wait: if that request gave its claim up, or the claim is old enough to count as
       // abandoned, this retry takes it over and finishes its work (the anonymous rating keeps the claim's `_id`:
       // stored once, counted once); if it is young and still at work, this retry is told to come back.
       if (!claim.claimed) {
-        const answered = await awaitResponse(idempotencyKeys, key, settleAfter) as Summary | undefined
+        const answered = await awaitResponse(keys, key, settleAfter) as Summary | undefined
         if (answered) return answered
-        const taken = await takeOverClaim(idempotencyKeys, key, settleAfter)
+        const taken = await takeOverClaim(keys, key, settleAfter)
         if (!taken) throw idempotencyKeyBusy()
         claim = taken
       }
       try {
         const summary = await store(songId, rating, userId, claim.rating_id, claim.taken === true)
         if (!summary) {
-          await releaseClaim(idempotencyKeys, key, claim.created_at)
+          await releaseClaim(keys, key, claim.created_at)
           return null
         }
-        if (await recordResponse(idempotencyKeys, key, summary)) return summary
+        if (await recordResponse(keys, key, summary)) return summary
         // Another retry answered first: its answer is the answer.
-        return await awaitResponse(idempotencyKeys, key, settleAfter) as Summary
+        return await awaitResponse(keys, key, settleAfter) as Summary
       } catch (error) {
-        await releaseClaim(idempotencyKeys, key, claim.created_at)
+        await releaseClaim(keys, key, claim.created_at)
         throw error
       }
     },
@@ -141,7 +143,7 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
      */
     async ofUser (userId: ObjectId, limit: number, before?: ObjectId): Promise<Static<typeof UserRatingPage>> {
       const docs = await userRatings
-        .find(before ? { user_id: userId, order: { $lt: before } } : { user_id: userId }, { projection: USER_RATING_FIELDS, maxTimeMS, singleBatch: true })
+        .find(before ? { user_id: userId, order: { $lt: before } } : { user_id: userId }, { projection: USER_RATING_FIELDS, ...bounds(maxTimeMS), singleBatch: true })
         .sort({ order: -1 })
         .limit(limit + 1)
         .toArray()
@@ -152,7 +154,7 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
     },
 
     async userRating (userId: ObjectId, songId: ObjectId): Promise<Static<typeof UserRating> | null> {
-      const doc = await userRatings.findOne({ user_id: userId, song_id: songId }, { projection: USER_RATING_FIELDS, maxTimeMS })
+      const doc = await userRatings.findOne({ user_id: userId, song_id: songId }, { projection: USER_RATING_FIELDS, ...bounds(maxTimeMS) })
       return doc && toUserRating(doc)
     },
 

@@ -4,6 +4,7 @@ import { ObjectId } from 'mongodb'
 import type { Collections } from '../../db/collections.ts'
 import type { RefreshTokenDocument } from '../../db/documents.ts'
 import { insertUnlessDuplicate } from '../../db/unique-writes.ts'
+import { bounds } from '../../db/deadline.ts'
 
 export type RefreshTokensRepository = ReturnType<typeof refreshTokensRepository>
 
@@ -32,7 +33,7 @@ export function refreshTokensRepository ({ refreshTokens }: Collections, { ttlSe
   async function insert (userId: ObjectId, sessionVersion: number, family: ObjectId, generation: number): Promise<string | null> {
     const token = randomBytes(TOKEN_BYTES).toString('base64url')
     const document: RefreshTokenDocument = { _id: digest(token), user_id: userId, family, generation, session_version: sessionVersion, created_at: new Date() }
-    return await insertUnlessDuplicate(refreshTokens, document) ? token : null
+    return await insertUnlessDuplicate(refreshTokens, document, maxTimeMS) ? token : null
   }
 
   // Revoked tokens are marked, not deleted: a family's generations stay taken, so a rotation that was racing the
@@ -41,7 +42,7 @@ export function refreshTokensRepository ({ refreshTokens }: Collections, { ttlSe
   const revoked = () => ({ $set: { revoked_at: new Date() } })
 
   async function revokeAll (userId: ObjectId): Promise<number> {
-    return (await refreshTokens.updateMany({ user_id: userId, revoked_at: { $exists: false } }, revoked(), { maxTimeMS })).modifiedCount
+    return (await refreshTokens.updateMany({ user_id: userId, revoked_at: { $exists: false } }, revoked(), bounds(maxTimeMS))).modifiedCount
   }
 
   return {
@@ -62,20 +63,20 @@ export function refreshTokensRepository ({ refreshTokens }: Collections, { ttlSe
       const claimed = await refreshTokens.findOneAndUpdate(
         { _id, ...live, created_at: fresh() },
         { $set: { rotated_at: new Date() } },
-        { maxTimeMS }
+        bounds(maxTimeMS)
       )
       if (claimed) {
         const sessionVersion = claimed.session_version ?? 0
         const successor = await insert(claimed.user_id, sessionVersion, claimed.family, claimed.generation + 1)
         // A reuse of `token` detected while the successor was being stored revoked `token` but maybe not yet the
         // successor: look once more, so that the successor cannot outlive the revocation.
-        if (successor && !(await refreshTokens.findOne({ _id }, { projection: { revoked_at: 1 }, maxTimeMS }))?.revoked_at) {
+        if (successor && !(await refreshTokens.findOne({ _id }, { projection: { revoked_at: 1 }, ...bounds(maxTimeMS) }))?.revoked_at) {
           return { userId: claimed.user_id, sessionVersion, token: successor }
         }
         await revokeAll(claimed.user_id)
         return null
       }
-      const reused = await refreshTokens.findOne({ _id, rotated_at: { $exists: true }, revoked_at: { $exists: false }, created_at: fresh() }, { projection: { user_id: 1 }, maxTimeMS })
+      const reused = await refreshTokens.findOne({ _id, rotated_at: { $exists: true }, revoked_at: { $exists: false }, created_at: fresh() }, { projection: { user_id: 1 }, ...bounds(maxTimeMS) })
       if (reused) await revokeAll(reused.user_id)
       return null
     },
@@ -83,7 +84,7 @@ export function refreshTokensRepository ({ refreshTokens }: Collections, { ttlSe
     /** Revokes `token` (sign-out): the id of its user; null, and nothing done, when it is not there or revoked already. */
     async revoke (token: string): Promise<ObjectId | null> {
       // No projection: FerretDB 1 does not implement one on findAndModify (NotImplemented).
-      const document = await refreshTokens.findOneAndUpdate({ _id: digest(token), revoked_at: { $exists: false } }, revoked(), { maxTimeMS })
+      const document = await refreshTokens.findOneAndUpdate({ _id: digest(token), revoked_at: { $exists: false } }, revoked(), bounds(maxTimeMS))
       return document?.user_id ?? null
     },
 

@@ -9,6 +9,7 @@ import type { UserPage, UserPatch } from '../../schemas/user-directory.ts'
 import type { User } from '../../schemas/users.ts'
 import type { AccountDeletionRunner } from './account-deletions.ts'
 import { ADMIN_ROLES, canonicalUsername, toUser, USER_ROLES } from './users-repository.ts'
+import { bounds } from '../../db/deadline.ts'
 
 export type UserDirectoryRepository = ReturnType<typeof userDirectoryRepository>
 
@@ -44,17 +45,17 @@ export function userDirectoryRepository ({ users }: Collections, deletions: Acco
       disabled: { $ne: true },
       $or: [{ leaving: { $exists: false } }, { 'leaving.since': { $lt: new Date(now.getTime() - STALE_MARK_MS) } }]
     }
-    return await users.findOne(staying, { projection: { _id: 1 }, maxTimeMS }) !== null
+    return await users.findOne(staying, { projection: { _id: 1 }, ...bounds(maxTimeMS) }) !== null
   }
 
   /** Runs `change` of an account that may lose its admin rights by it; null when there is no such account. */
   async function keepingAnAdmin<T> (userId: ObjectId, change: () => Promise<T>): Promise<T | null> {
     const leaving = { change: new ObjectId(), since: new Date() }
     // No projection on findAndModify: FerretDB 1 does not implement one there.
-    const target = await users.findOneAndUpdate({ _id: userId }, { $set: { leaving } }, { returnDocument: 'after', maxTimeMS })
+    const target = await users.findOneAndUpdate({ _id: userId }, { $set: { leaving } }, { returnDocument: 'after', ...bounds(maxTimeMS) })
     if (!target) return null
     if (isEnabledAdmin(target) && !await anotherAdminStays(userId, leaving.since)) {
-      await users.updateOne({ _id: userId, 'leaving.change': leaving.change }, { $unset: { leaving: '' } }, { maxTimeMS })
+      await users.updateOne({ _id: userId, 'leaving.change': leaving.change }, { $unset: { leaving: '' } }, bounds(maxTimeMS))
       throw lastAdmin()
     }
     return change()
@@ -74,7 +75,7 @@ export function userDirectoryRepository ({ users }: Collections, deletions: Acco
         range.$gt = after
       }
       const docs = await users
-        .find(Object.keys(range).length > 0 ? { username: range } : {}, { projection: { password_hash: 0 }, maxTimeMS, singleBatch: true })
+        .find(Object.keys(range).length > 0 ? { username: range } : {}, { projection: { password_hash: 0 }, ...bounds(maxTimeMS), singleBatch: true })
         .sort({ username: 1 })
         .hint({ username: 1 })
         .limit(limit + 1)
@@ -94,7 +95,7 @@ export function userDirectoryRepository ({ users }: Collections, deletions: Acco
       if (roles !== undefined) $set.roles = roles.includes('admin') ? ADMIN_ROLES : USER_ROLES
       if (disabled !== undefined) $set.disabled = disabled
       const apply = async (update: object) => {
-        const user = await users.findOneAndUpdate({ _id: userId }, { $set, ...update }, { returnDocument: 'after', maxTimeMS })
+        const user = await users.findOneAndUpdate({ _id: userId }, { $set, ...update }, { returnDocument: 'after', ...bounds(maxTimeMS) })
         return user && toUser(user)
       }
       const demotes = roles !== undefined && !roles.includes('admin')

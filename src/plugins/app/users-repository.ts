@@ -6,6 +6,7 @@ import type { UserDocument } from '../../db/documents.ts'
 import { insertUnlessDuplicate } from '../../db/unique-writes.ts'
 import type { User } from '../../schemas/users.ts'
 import type { PasswordManager } from './password-manager.ts'
+import { bounds } from '../../db/deadline.ts'
 
 export type UsersRepository = ReturnType<typeof usersRepository>
 
@@ -44,12 +45,12 @@ export function canonicalUsername (username: string): string {
  * come in and out of here only as far as the password manager; what leaves is a `User`, without one.
  */
 export function usersRepository ({ users }: Collections, passwords: PasswordManager, { maxTimeMS }: { maxTimeMS: number }) {
-  const byName = (username: string) => users.findOne({ username: canonicalUsername(username) }, { maxTimeMS })
+  const byName = (username: string) => users.findOne({ username: canonicalUsername(username) }, bounds(maxTimeMS))
 
   /** The new user; null when the name is taken (the unique index decides, so racing sign-ups cannot both win). */
   async function create (username: string, password: string, roles = USER_ROLES): Promise<Static<typeof User> | null> {
     const user: UserDocument = { _id: new ObjectId(), username: canonicalUsername(username), password_hash: await passwords.hash(password), roles, created_at: new Date() }
-    return await insertUnlessDuplicate(users, user) ? toUser(user) : null
+    return await insertUnlessDuplicate(users, user, maxTimeMS) ? toUser(user) : null
   }
 
   /**
@@ -70,7 +71,7 @@ export function usersRepository ({ users }: Collections, passwords: PasswordMana
     signIn,
 
     async findById (id: ObjectId): Promise<Static<typeof User> | null> {
-      const user = await users.findOne({ _id: id }, { projection: { password_hash: 0 }, maxTimeMS })
+      const user = await users.findOne({ _id: id }, { projection: { password_hash: 0 }, ...bounds(maxTimeMS) })
       return user ? toUser(user) : null
     },
 
@@ -79,7 +80,7 @@ export function usersRepository ({ users }: Collections, passwords: PasswordMana
      * by `_id`, returning only the fields that decide access.
      */
     async access (id: ObjectId): Promise<Access | null> {
-      const user = await users.findOne({ _id: id }, { projection: { _id: 0, roles: 1, disabled: 1, session_version: 1 }, maxTimeMS })
+      const user = await users.findOne({ _id: id }, { projection: { _id: 0, roles: 1, disabled: 1, session_version: 1 }, ...bounds(maxTimeMS) })
       return user ? accessOf(user) : null
     },
 
@@ -89,13 +90,13 @@ export function usersRepository ({ users }: Collections, passwords: PasswordMana
      * so of two changes racing with the same current password only one applies; the other is a wrong password.
      */
     async changePassword (id: ObjectId, currentPassword: string, newPassword: string): Promise<number | null> {
-      const user = await users.findOne({ _id: id }, { projection: { password_hash: 1 }, maxTimeMS })
+      const user = await users.findOne({ _id: id }, { projection: { password_hash: 1 }, ...bounds(maxTimeMS) })
       if (!user || !await passwords.verify(user.password_hash, currentPassword)) return null
       const updated = await users.findOneAndUpdate(
         { _id: id, password_hash: user.password_hash },
         { $set: { password_hash: await passwords.hash(newPassword) }, ...endingSessions },
         // No projection: FerretDB 1 does not implement one on findAndModify. Only the version leaves this function.
-        { returnDocument: 'after', maxTimeMS }
+        { returnDocument: 'after', ...bounds(maxTimeMS) }
       )
       // Present once `$inc` has run.
       return updated?.session_version ?? null
@@ -103,12 +104,12 @@ export function usersRepository ({ users }: Collections, passwords: PasswordMana
 
     /** Refuses every access and refresh token the user holds, on every instance; false when the user is gone. */
     async endAllSessions (id: ObjectId): Promise<boolean> {
-      return (await users.updateOne({ _id: id }, endingSessions, { maxTimeMS })).matchedCount === 1
+      return (await users.updateOne({ _id: id }, endingSessions, bounds(maxTimeMS))).matchedCount === 1
     },
 
     /** Whether `password` is the user's (false for a user that is gone, after the same work): confirms an account's deletion. */
     async verifyPassword (id: ObjectId, password: string): Promise<boolean> {
-      const user = await users.findOne({ _id: id }, { projection: { password_hash: 1 }, maxTimeMS })
+      const user = await users.findOne({ _id: id }, { projection: { password_hash: 1 }, ...bounds(maxTimeMS) })
       return user ? passwords.verify(user.password_hash, password) : passwords.verifyUnknown(password)
     },
 
@@ -121,7 +122,7 @@ export function usersRepository ({ users }: Collections, passwords: PasswordMana
       if (created) return { user: created, created: true }
       const signedIn = await signIn(username, password)
       if (!signedIn) return null
-      const updated = await users.findOneAndUpdate({ _id: ObjectId.createFromHexString(signedIn.user.id) }, { $addToSet: { roles: 'admin' } }, { returnDocument: 'after', maxTimeMS })
+      const updated = await users.findOneAndUpdate({ _id: ObjectId.createFromHexString(signedIn.user.id) }, { $addToSet: { roles: 'admin' } }, { returnDocument: 'after', ...bounds(maxTimeMS) })
       return updated ? { user: toUser(updated), created: false } : null
     }
   }

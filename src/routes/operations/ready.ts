@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { deadline } from '../../db/deadline.ts'
 import { ProblemError } from '../../lib/problems/problem.ts'
 import { Readiness } from '../../schemas/operations.ts'
 import { jsonResponse, problemResponsesOnly } from '../../schemas/responses.ts'
@@ -21,8 +22,8 @@ const ready: FastifyPluginAsyncTypebox = async function (fastify) {
   }, async function (request) {
     const started = performance.now()
     try {
-      // Bounded by the client's selection and socket timeouts (`MONGODB_TIMEOUT_MS`).
-      await fastify.mongo.db!.command({ ping: 1 })
+      // Bounded by the client's selection and socket timeouts (`MONGODB_TIMEOUT_MS`), and its deadline.
+      await fastify.mongo.db!.command({ ping: 1 }, deadline(fastify.config.mongodbTimeoutMs))
     } catch (error) {
       request.log.warn({ err: error }, 'not ready: the database did not answer a ping')
       throw new ProblemError(503, 'DATABASE_UNAVAILABLE', 'The database did not answer in time; this instance is not ready.')
