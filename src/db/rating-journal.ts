@@ -23,7 +23,7 @@ import { bounds, deadline } from './deadline.ts'
 
 /** How long a journaled change of a user's rating may still be waiting for its write before it counts as lost. */
 export function settleAfterMs (mongodbTimeoutMs: number): number {
-  // Its write carries maxTimeMS, and the client gives up on it after the same time.
+  // Its write carries maxTimeMS, and the client gives up on it by its deadline (twice that: src/db/deadline.ts).
   return Math.max(5000, 3 * mongodbTimeoutMs)
 }
 

@@ -98,7 +98,7 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
 
     async averageDifficulty (level?: number): Promise<Static<typeof DifficultyAverage>> {
       // At most one document per level (MAX_LEVEL): the whole catalog's average reads them all, unbounded by a limit.
-      const stats = level === undefined ? await levelStats.find({}, bounds(maxTimeMS)).toArray() : [await levelStats.findOne({ _id: level }, { ...bounds(maxTimeMS) })].filter(s => s !== null)
+      const stats = level === undefined ? await levelStats.find({}, bounds(maxTimeMS)).toArray() : [await levelStats.findOne({ _id: level }, bounds(maxTimeMS))].filter(s => s !== null)
       const count = stats.reduce((total, s) => total + s.count, 0)
       const sum = stats.reduce((total, s) => total + s.sum, 0)
       return { average_difficulty: count === 0 ? null : sum / count, songs: count, level: level ?? null }

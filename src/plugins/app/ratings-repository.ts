@@ -64,7 +64,7 @@ function scopedKey (key: string, userId: ObjectId | undefined): string {
 export function ratingsRepository (collections: Collections, { maxTimeMS, idempotencyTtlMs, atomicUpdates }: { maxTimeMS: number, idempotencyTtlMs: number, atomicUpdates?: boolean }) {
   const { songs, ratings, userRatings, ratingSummaries, idempotencyKeys } = collections
   // A claim of an idempotency key unanswered this long counts as abandoned, as a journaled change does: every
-  // command of the request carries maxTimeMS, and the client gives up on each after the same time.
+  // command of the request carries maxTimeMS, and the client gives up on each by its deadline (twice that).
   const settleAfter = settleAfterMs(maxTimeMS)
   const keys = { keys: idempotencyKeys, timeoutMs: maxTimeMS }
   const journal = ratingJournal(collections, { maxTimeMS, settleAfter, atomicUpdates })
