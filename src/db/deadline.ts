@@ -5,7 +5,7 @@ declare module 'mongodb' {
 }
 
 /**
- * The client's deadline for one database operation, spread into its options: the operation fails (a
+ * The client's deadline for one database operation, given with its options: the operation fails (a
  * `MongoOperationTimeoutError`, answered 503) once twice `MONGODB_TIMEOUT_MS` has passed. Each of its waits (server
  * selection, a pooled connection, a reply) is bounded by one timeout already, and the driver retries a read or a
  * write once; the deadline is for the wait no timeout covers. The MongoDB driver (7.9) writes a command to a

@@ -66,7 +66,7 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
   // A claim of an idempotency key unanswered this long counts as abandoned, as a journaled change does: every
   // command of the request carries maxTimeMS, and the client gives up on each by its deadline (twice that).
   const settleAfter = settleAfterMs(maxTimeMS)
-  const keys = { keys: idempotencyKeys, timeoutMs: maxTimeMS }
+  const keyStore = { keys: idempotencyKeys, timeoutMs: maxTimeMS }
   const journal = ratingJournal(collections, { maxTimeMS, settleAfter, atomicUpdates })
 
   async function exists (songId: ObjectId): Promise<boolean> {
@@ -109,30 +109,30 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
     async rate (songId: ObjectId, rating: number, { userId, idempotencyKey }: Rater = {}): Promise<Summary | null> {
       if (idempotencyKey === undefined) return store(songId, rating, userId, new ObjectId(), false)
       const key = scopedKey(idempotencyKey, userId)
-      let claim = await claimKey(keys, key, fingerprint(songId.toHexString(), rating), idempotencyTtlMs)
+      let claim = await claimKey(keyStore, key, fingerprint(songId.toHexString(), rating), idempotencyTtlMs)
       if (claim.response !== undefined) return claim.response as Summary
       // A retry while the request that claimed the key is at work waits for its answer rather than redoing its write.
       // Still none after the wait: if that request gave its claim up, or the claim is old enough to count as
       // abandoned, this retry takes it over and finishes its work (the anonymous rating keeps the claim's `_id`:
       // stored once, counted once); if it is young and still at work, this retry is told to come back.
       if (!claim.claimed) {
-        const answered = await awaitResponse(keys, key, settleAfter) as Summary | undefined
+        const answered = await awaitResponse(keyStore, key, settleAfter) as Summary | undefined
         if (answered) return answered
-        const taken = await takeOverClaim(keys, key, settleAfter)
+        const taken = await takeOverClaim(keyStore, key, settleAfter)
         if (!taken) throw idempotencyKeyBusy()
         claim = taken
       }
       try {
         const summary = await store(songId, rating, userId, claim.rating_id, claim.taken === true)
         if (!summary) {
-          await releaseClaim(keys, key, claim.created_at)
+          await releaseClaim(keyStore, key, claim.created_at)
           return null
         }
-        if (await recordResponse(keys, key, summary)) return summary
+        if (await recordResponse(keyStore, key, summary)) return summary
         // Another retry answered first: its answer is the answer.
-        return await awaitResponse(keys, key, settleAfter) as Summary
+        return await awaitResponse(keyStore, key, settleAfter) as Summary
       } catch (error) {
-        await releaseClaim(keys, key, claim.created_at)
+        await releaseClaim(keyStore, key, claim.created_at)
         throw error
       }
     },
