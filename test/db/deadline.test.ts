@@ -5,7 +5,7 @@ import { buildAppBehindProxy, json } from '../helper.ts'
 const DATABASE_TIMEOUT_MS = 1000
 const ROUNDS = 10
 // Longer than any answer may take while the database drops its connections: an operation gives up by its deadline
-// (2 × MONGODB_TIMEOUT_MS), and a failed rating still tries to undo its journal entry. A request unanswered then hangs.
+// (2 × MONGODB_TIMEOUT_MS), and a rating makes several one after another. A request unanswered by then hangs.
 const HUNG_AFTER_MS = 5 * DATABASE_TIMEOUT_MS + 3000
 
 t.test('requests sent just as the database drops its connections all answer, none hangs', async t => {
