@@ -2,7 +2,7 @@ import { ObjectId } from 'mongodb'
 import type { Collections } from './collections.ts'
 import type { SearchTermDocument, SongDocument } from './documents.ts'
 import { insertSkippingDuplicates, insertUnlessDuplicate } from './unique-writes.ts'
-import { bounds } from './deadline.ts'
+import { bounds, deadline } from './deadline.ts'
 
 /*
  * Search terms: one document per (search prefix, song), `_id` = `"<prefix> <song id in hex>"`. Search words hold
@@ -34,15 +34,18 @@ function termsOf (songId: ObjectId, prefixes: Iterable<string>): SearchTermDocum
   return [...prefixes].map(prefix => ({ _id: termId(prefix, hex) }))
 }
 
-/** Adds the terms of songs (before the songs are written: a crash then leaves terms without a song, never a song without terms). */
-export async function addTerms (searchTerms: TermsCollection, songs: Pick<SongDocument, '_id' | 'search_prefixes'>[]): Promise<void> {
-  await insertSkippingDuplicates(searchTerms, songs.flatMap(song => termsOf(song._id, song.search_prefixes)))
+/**
+ * Adds the terms of songs (before the songs are written: a crash then leaves terms without a song, never a song
+ * without terms); `timeoutMs` bounds the command (none for an import).
+ */
+export async function addTerms (searchTerms: TermsCollection, songs: Pick<SongDocument, '_id' | 'search_prefixes'>[], timeoutMs?: number): Promise<void> {
+  await insertSkippingDuplicates(searchTerms, songs.flatMap(song => termsOf(song._id, song.search_prefixes)), timeoutMs)
 }
 
-/** Removes the terms of songs' given prefixes (after the songs lost them). */
-export async function removeTerms (searchTerms: TermsCollection, songs: Pick<SongDocument, '_id' | 'search_prefixes'>[]): Promise<void> {
+/** Removes the terms of songs' given prefixes (after the songs lost them); `timeoutMs` as for `addTerms`. */
+export async function removeTerms (searchTerms: TermsCollection, songs: Pick<SongDocument, '_id' | 'search_prefixes'>[], timeoutMs?: number): Promise<void> {
   const ids = songs.flatMap(song => termsOf(song._id, song.search_prefixes)).map(term => term._id)
-  if (ids.length > 0) await searchTerms.deleteMany({ _id: { $in: ids } })
+  if (ids.length > 0) await searchTerms.deleteMany({ _id: { $in: ids } }, deadline(timeoutMs))
 }
 
 /**

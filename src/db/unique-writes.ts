@@ -38,10 +38,10 @@ export async function incrementCreating<T extends { _id: unknown }> (collection:
 }
 
 /** Inserts what is not there yet; returns the indexes of the documents that were (duplicate keys). */
-export async function insertSkippingDuplicates<T extends { _id: unknown }> (collection: Collection<T>, documents: OptionalUnlessRequiredId<T>[]): Promise<Set<number>> {
+export async function insertSkippingDuplicates<T extends { _id: unknown }> (collection: Collection<T>, documents: OptionalUnlessRequiredId<T>[], timeoutMs?: number): Promise<Set<number>> {
   if (documents.length === 0) return new Set()
   try {
-    await collection.insertMany(documents, { ordered: false })
+    await collection.insertMany(documents, { ordered: false, ...deadline(timeoutMs) })
     return new Set()
   } catch (error) {
     return new Set([duplicatesOnly(error).writeErrors].flat().map(e => e.index))

@@ -66,9 +66,9 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
    * of them removes last reads the song after that and puts its terms back, so terms always cover the name.
    */
   async function settleTerms (songId: ObjectId, dropped: string[]): Promise<void> {
-    await removeTerms(searchTerms, [{ _id: songId, search_prefixes: dropped }])
+    await removeTerms(searchTerms, [{ _id: songId, search_prefixes: dropped }], maxTimeMS)
     const current = await songs.findOne({ _id: songId }, { projection: { search_prefixes: 1 }, ...bounds(maxTimeMS) })
-    if (current) await addTerms(searchTerms, [current])
+    if (current) await addTerms(searchTerms, [current], maxTimeMS)
   }
 
   async function changeLevelStats (before: StoredSong | undefined, after: StoredSong | undefined): Promise<void> {
@@ -108,9 +108,9 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
     async create (song: NewSong): Promise<Static<typeof Song>> {
       // Its terms first: a crash in between leaves terms of no song, which searches skip.
       const document = { _id: new ObjectId(), ...songDocument(song) }
-      await addTerms(searchTerms, [document])
+      await addTerms(searchTerms, [document], maxTimeMS)
       await songs.insertOne(document, deadline(maxTimeMS)).catch(async (error: unknown) => {
-        await removeTerms(searchTerms, [document])
+        await removeTerms(searchTerms, [document], maxTimeMS)
         return orSongExists(song)(error)
       })
       const created = { _id: document._id, ...song }
@@ -132,7 +132,7 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
         const named = seen && { artist: patch.artist ?? seen.artist, title: patch.title ?? seen.title }
         const prefixes = named && searchPrefixesOf(named)
         const added = seen && prefixes ? prefixes.filter(prefix => !seen.search_prefixes.includes(prefix)) : []
-        await addTerms(searchTerms, [{ _id: songId, search_prefixes: added }])
+        await addTerms(searchTerms, [{ _id: songId, search_prefixes: added }], maxTimeMS)
         const filter = seen ? { _id: songId, artist: seen.artist, title: seen.title } : { _id: songId }
         const $set = prefixes ? { ...patch, search_prefixes: prefixes } : patch
         // No projection on findAndModify: FerretDB 1 does not implement one there (the whole song comes back).
@@ -162,7 +162,7 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
     async remove (songId: ObjectId): Promise<boolean> {
       const removed = await songs.findOneAndDelete({ _id: songId }, bounds(maxTimeMS))
       if (!removed) return false
-      await removeTerms(searchTerms, [removed])
+      await removeTerms(searchTerms, [removed], maxTimeMS)
       await changeLevelStats(removed, undefined)
       await ratings.removeSong(songId)
       return true
