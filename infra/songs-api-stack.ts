@@ -74,6 +74,8 @@ export class SongsApiStack extends Stack {
     const api = new ApiService(this, 'Api', { environment, vpc, key, secrets: { mongodbUrl, jwtSecret, redisUrl: redis.url } })
     redis.securityGroup.connections.allowFrom(api.service, redis.port, 'API tasks to Redis')
     atlas.allowFrom(api.service.connections.securityGroups[0]!)
+    // The search-terms build connects to Atlas: on a new stack it waits for the cluster, the endpoint and that rule.
+    api.searchTermsBuild.resource.node.addDependency(atlas)
     new MetricsCollector(this, 'Metrics', { name, taskDefinition: api.taskDefinition, logGroup: api.logGroup, topics, key }) // eslint-disable-line no-new
     new TraceCollector(this, 'Traces', { taskDefinition: api.taskDefinition, api: api.container, logGroup: api.logGroup }) // eslint-disable-line no-new
 

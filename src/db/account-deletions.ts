@@ -3,6 +3,7 @@ import type { Collections } from './collections.ts'
 import type { AccountDeletionDocument } from './documents.ts'
 import { insertUnlessDuplicate } from './unique-writes.ts'
 import { bounds } from './deadline.ts'
+import { readBatch } from './read-batch.ts'
 
 /** Ratings removed per batch: one batch is what a request does itself, and what a job does between two lease renewals. */
 export const DELETION_BATCH = 100
@@ -41,7 +42,7 @@ export function accountDeletions (
 
   /** Removes up to one batch of the user's ratings, each out of its song's summary: how many it found and removed. */
   async function removeBatch (userId: ObjectId): Promise<{ found: number, removed: number }> {
-    const rated = await userRatings.find({ user_id: userId }, { projection: { _id: 0, song_id: 1 }, limit: batch, singleBatch: true, ...bounds(maxTimeMS) }).toArray()
+    const rated = await readBatch(userRatings, { user_id: userId }, batch, { projection: { _id: 0, song_id: 1 }, ...bounds(maxTimeMS) })
     let removed = 0
     // One at a time: a batch is bounded, and parallel writes only meet SQLite's lock on FerretDB.
     for (const { song_id: songId } of rated) if (await ratings.removeUserRating(userId, songId)) removed++

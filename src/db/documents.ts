@@ -63,6 +63,8 @@ export interface SongDocument {
  */
 export interface SearchTermDocument {
   _id: string
+  /** Only on the build's two markers (`#built`, `#progress`): the last song whose terms the build wrote. */
+  after?: ObjectId
 }
 
 /** Anonymous ratings, append-only: with user ratings, the source of truth the summaries are reconciled from. */

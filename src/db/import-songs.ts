@@ -1,7 +1,9 @@
 import { ObjectId, type AnyBulkWriteOperation } from 'mongodb'
 import type { Collections } from './collections.ts'
 import type { SongDocument } from './documents.ts'
-import { duplicatesOnly, insertSkippingDuplicates } from './unique-writes.ts'
+import { insertSkippingDuplicates } from './unique-writes.ts'
+import { readByIds } from './read-batch.ts'
+import { MAX_WRITE_BATCH, writeInBatches } from './write-batches.ts'
 import { applyLevelStatsChange } from './level-stats.ts'
 import { addTerms, removeTerms } from './search-terms.ts'
 import { songDocument } from './song-document.ts'
@@ -13,8 +15,17 @@ import type { NewSong } from './song-file.ts'
  * writer inserted first is a duplicate-key miss here, and only this call's own inserts are counted.
  * Returns how many songs it inserted.
  */
-export async function importSongs ({ songs, searchTerms, levelStats }: Collections, newSongs: NewSong[]): Promise<number> {
-  if (newSongs.length === 0) return 0
+export async function importSongs (collections: Collections, newSongs: NewSong[]): Promise<number> {
+  let inserted = 0
+  // A slice at a time, each whole (terms, songs, level stats) before the next: a failure leaves the slices before it
+  // complete and counted, and a run again adds what is missing.
+  for (let start = 0; start < newSongs.length; start += MAX_WRITE_BATCH) {
+    inserted += await importSlice(collections, newSongs.slice(start, start + MAX_WRITE_BATCH))
+  }
+  return inserted
+}
+
+async function importSlice ({ songs, searchTerms, levelStats }: Collections, newSongs: NewSong[]): Promise<number> {
   // Each song gets its `_id` here, so that its search terms are written before it; the terms of songs that were
   // there already (by artist and title) are removed after.
   const documents = newSongs.map(song => ({ _id: new ObjectId(), ...songDocument(song) }))
@@ -26,15 +37,11 @@ export async function importSongs ({ songs, searchTerms, levelStats }: Collectio
       upsert: true
     }
   }))
-  let upserted: Record<number, unknown>
-  try {
-    upserted = (await songs.bulkWrite(operations, { ordered: false })).upsertedIds
-  } catch (error) {
-    upserted = duplicatesOnly(error).result.upsertedIds
-  }
+  // A duplicate key here is an upsert that lost an insert race to another import of the same song.
+  const { upsertedIds } = await writeInBatches(songs, operations, { skipDuplicates: true })
   // Told apart by the `_id`s given here, not by the indexes reported: FerretDB 1 numbers the upserts among
   // themselves, not among the operations.
-  const insertedIds = new Set(Object.values(upserted).map(id => String(id)))
+  const insertedIds = new Set(upsertedIds.map(id => String(id)))
   const inserted = documents.filter(document => insertedIds.has(document._id.toHexString()))
   await removeTerms(searchTerms, documents.filter(document => !insertedIds.has(document._id.toHexString())))
   await addToLevelStats(levelStats, inserted)
@@ -54,7 +61,7 @@ export async function insertSongs ({ songs, searchTerms, levelStats }: Collectio
   // A song skipped for its artist and title has another `_id`: the terms written for this one go.
   const notInserted = documents.filter((_document, index) => skipped.has(index))
   if (notInserted.length > 0) {
-    const there = new Set((await songs.find({ _id: { $in: notInserted.map(song => song._id) } }, { projection: { _id: 1 }, limit: notInserted.length, singleBatch: true }).toArray()).map(song => song._id.toHexString()))
+    const there = new Set((await readByIds(songs, notInserted.map(song => song._id), { projection: { _id: 1 } })).map(song => song._id.toHexString()))
     await removeTerms(searchTerms, notInserted.filter(song => !there.has(song._id.toHexString())))
   }
   const inserted = newSongs.filter((_song, index) => !skipped.has(index))

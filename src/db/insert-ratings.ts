@@ -3,6 +3,7 @@ import type { Collections } from './collections.ts'
 import type { RatingDocument, RatingSummaryDocument } from './documents.ts'
 import { foldIntoSummary, withRatings } from './rating-summary.ts'
 import { insertSkippingDuplicates } from './unique-writes.ts'
+import { writeInBatches } from './write-batches.ts'
 
 /**
  * Bulk-loads ratings, then folds those inserted into their songs' summaries. A summary that does not exist
@@ -27,7 +28,7 @@ export async function insertRatings ({ ratings, ratingSummaries }: Collections, 
       const { _id, distribution } = summaries[index]!
       return { updateOne: { filter: { _id }, update: foldIntoSummary(distribution)! } }
     })
-    await ratingSummaries.bulkWrite(operations, { ordered: false })
+    await writeInBatches(ratingSummaries, operations)
   }
   return newRatings.length - skipped.size
 }

@@ -4,7 +4,9 @@ import type { Collections } from './collections.ts'
 import type { PendingAnonymousRating, PendingChange, PendingUserRating, RatingSummaryDocument } from './documents.ts'
 import { foldIntoSummary, ratingChange, type RatingChange } from './rating-summary.ts'
 import { insertUnlessDuplicate } from './unique-writes.ts'
-import { bounds, deadline } from './deadline.ts'
+import { bounds } from './deadline.ts'
+import { readBatch } from './read-batch.ts'
+import { writeInBatches } from './write-batches.ts'
 
 /**
  * A rating is counted in its song's summary exactly once, whatever fails in between, without a transaction. The
@@ -56,7 +58,7 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
     const batch = [...toClear.values()]
     toClear = new Map()
     if (batch.length === 0) return
-    await ratingSummaries.bulkWrite(batch.map(({ songId, entries }) => ({ updateOne: { filter: { _id: songId }, update: { $pullAll: { pending: entries } } } })), { ordered: false, ...deadline(maxTimeMS) })
+    await writeInBatches(ratingSummaries, batch.map(({ songId, entries }) => ({ updateOne: { filter: { _id: songId }, update: { $pullAll: { pending: entries } } } })), { timeoutMs: maxTimeMS })
   }
 
   /** Clears a finished entry soon, with others of its song; an entry a failed clear leaves is finished by recovery. */
@@ -228,7 +230,7 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
      */
     async recover ({ olderThanMs = settleAfter, limit = RECOVERY_BATCH }: { olderThanMs?: number, limit?: number } = {}): Promise<number> {
       const cutoff = new Date(Date.now() - olderThanMs)
-      const summaries = await ratingSummaries.find({ 'pending.at': { $lt: cutoff } }, { projection: { pending: 1 }, limit, ...bounds(maxTimeMS), singleBatch: true }).toArray()
+      const summaries = await readBatch(ratingSummaries, { 'pending.at': { $lt: cutoff } }, limit, { projection: { pending: 1 }, ...bounds(maxTimeMS) })
       let finished = 0
       for (const { _id, pending = [] } of summaries) {
         for (const entry of pending.filter(e => e.at < cutoff)) {

@@ -1,6 +1,7 @@
 import type { AnyBulkWriteOperation } from 'mongodb'
 import type { Collections } from './collections.ts'
 import type { LevelStatsDocument } from './documents.ts'
+import { writeInBatches } from './write-batches.ts'
 
 // Sums of fractional difficulties added in another order differ in their last bits; that is not a divergence.
 const SUM_TOLERANCE = 1e-9
@@ -36,6 +37,6 @@ export async function reconcileLevelStats ({ songs, levelStats }: Collections): 
       operations.push({ updateOne: { filter: { _id: level }, update: { $set: { count, sum } }, upsert: true } })
     }
   }
-  if (operations.length > 0) await levelStats.bulkWrite(operations, { ordered: false })
+  await writeInBatches(levelStats, operations)
   return operations.length
 }

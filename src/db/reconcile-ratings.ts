@@ -2,6 +2,8 @@ import type { AnyBulkWriteOperation, ObjectId } from 'mongodb'
 import type { Collections } from './collections.ts'
 import type { RatingSummaryDocument } from './documents.ts'
 import { withRatings } from './rating-summary.ts'
+import { readByIds } from './read-batch.ts'
+import { writeInBatches } from './write-batches.ts'
 
 const BATCH = 1000
 
@@ -21,12 +23,12 @@ export async function reconcileRatings ({ songs, ratings, userRatings, ratingSum
   let changed = 0
   const write = async (operations: AnyBulkWriteOperation<RatingSummaryDocument>[]) => {
     if (operations.length === 0) return
-    const result = await ratingSummaries.bulkWrite(operations, { ordered: false })
-    changed += result.modifiedCount + result.upsertedCount + result.deletedCount
+    const result = await writeInBatches(ratingSummaries, operations)
+    changed += result.modified + result.upserted + result.deleted
   }
   const flush = async () => {
     const ids = batch.map(summary => summary._id)
-    const existing = new Set((await songs.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray()).map(song => song._id.toHexString()))
+    const existing = new Set((await readByIds(songs, ids, { projection: { _id: 1 } })).map(song => song._id.toHexString()))
     const orphans = ids.filter(id => !existing.has(id.toHexString()))
     if (orphans.length > 0) await Promise.all([ratings, userRatings].map(c => c.deleteMany({ song_id: { $in: orphans } })))
     await write(batch.map(({ _id, count, sum, distribution }) => existing.has(_id.toHexString())

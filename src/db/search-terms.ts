@@ -3,6 +3,8 @@ import type { Collections } from './collections.ts'
 import type { SearchTermDocument, SongDocument } from './documents.ts'
 import { insertSkippingDuplicates, insertUnlessDuplicate } from './unique-writes.ts'
 import { bounds, deadline } from './deadline.ts'
+import { readBatch, readByIds } from './read-batch.ts'
+import { deleteByIds } from './write-batches.ts'
 
 /*
  * Search terms: one document per (search prefix, song), `_id` = `"<prefix> <song id in hex>"`. Search words hold
@@ -18,6 +20,12 @@ type TermsCollection = Collections['searchTerms']
 /** Marks a database whose terms were built from its songs (a term `_id` always starts with a letter or digit). */
 const BUILT_MARKER = '#built'
 
+/** The song a build that has not finished got to: it resumes after it. */
+const PROGRESS_MARKER = '#progress'
+
+/** Songs a build reads at a time: at the largest song (about 125 KB with its prefixes) a batch fits one reply. */
+export const BUILD_BATCH = 100
+
 /**
  * Index entries of terms a search request reads at most after its first round (which reads `limit + 1` per word),
  * the walked word's and the probes' together.
@@ -26,6 +34,9 @@ export const TERM_BUDGET = 1000
 
 /** Each round of a several-word search reads this many times the terms of the round before. */
 const ROUND_GROWTH = 8
+
+/** How far before the last build's end a later build looks again: more than any writer's clock is off (ObjectIds carry their writer's time). */
+const CLOCK_MARGIN_S = 600
 
 const termId = (prefix: string, songHex: string) => `${prefix} ${songHex}`
 
@@ -36,7 +47,7 @@ function termsOf (songId: ObjectId, prefixes: Iterable<string>): SearchTermDocum
 
 /**
  * Adds the terms of songs (before the songs are written: a crash then leaves terms without a song, never a song
- * without terms); `timeoutMs` bounds the command (none for an import).
+ * without terms); `timeoutMs` bounds each command (none for an import).
  */
 export async function addTerms (searchTerms: TermsCollection, songs: Pick<SongDocument, '_id' | 'search_prefixes'>[], timeoutMs?: number): Promise<void> {
   await insertSkippingDuplicates(searchTerms, songs.flatMap(song => termsOf(song._id, song.search_prefixes)), timeoutMs)
@@ -44,26 +55,57 @@ export async function addTerms (searchTerms: TermsCollection, songs: Pick<SongDo
 
 /** Removes the terms of songs' given prefixes (after the songs lost them); `timeoutMs` as for `addTerms`. */
 export async function removeTerms (searchTerms: TermsCollection, songs: Pick<SongDocument, '_id' | 'search_prefixes'>[], timeoutMs?: number): Promise<void> {
-  const ids = songs.flatMap(song => termsOf(song._id, song.search_prefixes)).map(term => term._id)
-  if (ids.length > 0) await searchTerms.deleteMany({ _id: { $in: ids } }, deadline(timeoutMs))
+  await deleteByIds(searchTerms, songs.flatMap(song => termsOf(song._id, song.search_prefixes)).map(term => term._id), timeoutMs)
 }
 
 /**
- * Builds the terms of every song, in bounded batches along `_id`, unless a build finished before (the marker).
- * Resumable: terms already there are skipped, and the marker is written last. Returns how many songs it read.
+ * Whether every song has its search terms: a build finished (the marker), or there is no song at all (then the
+ * marker is written, since from here on every catalog write adds its songs' terms itself).
  */
-export async function buildSearchTerms ({ songs, searchTerms }: Pick<Collections, 'songs' | 'searchTerms'>, batchSize = 1000): Promise<number> {
-  if (await searchTerms.findOne({ _id: BUILT_MARKER })) return 0
+export async function searchTermsBuilt ({ songs, searchTerms }: Pick<Collections, 'songs' | 'searchTerms'>, timeoutMs?: number): Promise<boolean> {
+  if (await searchTerms.findOne({ _id: BUILT_MARKER }, deadline(timeoutMs))) return true
+  if (await songs.findOne({}, { projection: { _id: 1 }, ...deadline(timeoutMs) })) return false
+  await insertUnlessDuplicate(searchTerms, { _id: BUILT_MARKER }, timeoutMs)
+  return true
+}
+
+export interface BuildProgress { total: number, done: number }
+
+/**
+ * Builds the terms of every song, `batchSize` songs at a time along `_id`, then writes the marker. Resumable: the
+ * song it got to is recorded after every batch, and a build that was stopped goes on after it. Once the marker is
+ * there it only covers the songs added after the last build's end (by an earlier version of the API, which writes
+ * no terms, while the upgrade ran): those after its last song, less a margin for the clocks of several writers.
+ * Returns how many songs it read.
+ */
+export async function buildSearchTerms (
+  { songs, searchTerms }: Pick<Collections, 'songs' | 'searchTerms'>,
+  { batchSize = BUILD_BATCH, onProgress }: { batchSize?: number, onProgress?: (progress: BuildProgress) => void } = {}
+): Promise<number> {
+  const built = await searchTerms.findOne({ _id: BUILT_MARKER })
+  if (built && !built.after) return 0
+  let after = built?.after
+    ? ObjectId.createFromTime(Math.max(0, built.after.getTimestamp().getTime() / 1000 - CLOCK_MARGIN_S))
+    : (await searchTerms.findOne({ _id: PROGRESS_MARKER }))?.after
+  const total = await songs.estimatedDocumentCount()
+  let done = after ? await songs.countDocuments({ _id: { $lte: after } }) : 0
+  let last = built?.after
   let read = 0
-  let after: ObjectId | undefined
   while (true) {
-    const batch = await songs.find(after ? { _id: { $gt: after } } : {}, { projection: { _id: 1, search_prefixes: 1 }, sort: { _id: 1 }, hint: { _id: 1 }, limit: batchSize, singleBatch: true }).toArray()
+    const batch = await readBatch(songs, after ? { _id: { $gt: after } } : {}, batchSize, { projection: { _id: 1, search_prefixes: 1 }, sort: { _id: 1 }, hint: { _id: 1 } })
     await addTerms(searchTerms, batch)
     read += batch.length
+    done += batch.length
+    onProgress?.({ total: Math.max(total, done), done })
+    if (batch.length > 0) after = batch.at(-1)!._id
+    if (after && (!last || after.toHexString() > last.toHexString())) last = after
+    // A batch of fewer songs than asked is the last: readBatch returns every match up to its count.
     if (batch.length < batchSize) break
-    after = batch.at(-1)!._id
+    await searchTerms.updateOne({ _id: PROGRESS_MARKER }, { $set: { after } }, { upsert: true })
   }
-  await insertUnlessDuplicate(searchTerms, { _id: BUILT_MARKER })
+  if (last) await searchTerms.updateOne({ _id: BUILT_MARKER }, { $set: { after: last } }, { upsert: true })
+  else await insertUnlessDuplicate(searchTerms, { _id: BUILT_MARKER })
+  await searchTerms.deleteOne({ _id: PROGRESS_MARKER })
   return read
 }
 
@@ -95,18 +137,18 @@ export async function searchSongs<Projection extends Record<string, 1>> (
   const needed = neededWords(words)
   /** Song ids (hex) of a word's terms after `position`, at most `count`, in order. */
   async function songsOfWord (word: string, position: string, count: number): Promise<string[]> {
-    const terms = await searchTerms.find({ _id: { $gt: termId(word, position), $lt: `${word}!` } }, { projection: { _id: 1 }, sort: { _id: 1 }, hint: { _id: 1 }, limit: count, singleBatch: true, ...bounds(maxTimeMS) }).toArray()
+    const terms = await readBatch(searchTerms, { _id: { $gt: termId(word, position), $lt: `${word}!` } }, count, { projection: { _id: 1 }, sort: { _id: 1 }, hint: { _id: 1 }, ...bounds(maxTimeMS) })
     return terms.map(term => term._id.slice(word.length + 1))
   }
   async function withEveryWord (candidates: string[], others: string[]): Promise<string[]> {
     if (others.length === 0 || candidates.length === 0) return candidates
     const probes = others.flatMap(word => candidates.map(hex => termId(word, hex)))
-    const held = new Set((await searchTerms.find({ _id: { $in: probes } }, { projection: { _id: 1 }, limit: probes.length, singleBatch: true, ...bounds(maxTimeMS) }).toArray()).map(term => term._id))
+    const held = new Set((await readByIds(searchTerms, probes, { projection: { _id: 1 }, ...bounds(maxTimeMS) })).map(term => term._id))
     return candidates.filter(hex => others.every(word => held.has(termId(word, hex))))
   }
   async function songsHavingEveryWord (ids: string[]): Promise<SongDocument[]> {
     if (ids.length === 0) return []
-    const docs = await songs.find({ _id: { $in: ids.map(hex => new ObjectId(hex)) } }, { projection: { ...projection, search_prefixes: 1 }, limit: ids.length, singleBatch: true, ...bounds(maxTimeMS) }).toArray()
+    const docs = await readByIds(songs, ids.map(hex => new ObjectId(hex)), { projection: { ...projection, search_prefixes: 1 }, ...bounds(maxTimeMS) })
     const byId = new Map(docs.map(doc => [doc._id.toHexString(), doc]))
     return ids.map(hex => byId.get(hex)).filter(doc => doc !== undefined && words.every(word => doc.search_prefixes.includes(word))) as SongDocument[]
   }

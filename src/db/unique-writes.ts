@@ -1,15 +1,10 @@
-import { MongoBulkWriteError, type Collection, type Filter, type OptionalUnlessRequiredId, type UpdateFilter } from 'mongodb'
+import type { AnyBulkWriteOperation, Collection, Filter, OptionalUnlessRequiredId, UpdateFilter } from 'mongodb'
 import { deadline } from './deadline.ts'
 import { isDuplicateKey } from './engine-errors.ts'
+import { writeInBatches } from './write-batches.ts'
 
 // Writes a unique index decides: of racing ones, exactly one inserts; the others see a duplicate key, expected here.
 // `timeoutMs` (MONGODB_TIMEOUT_MS) gives each command the client's deadline; a script's bulk work goes without.
-
-/** A bulk write error whose every failure is a duplicate key (those entries were there already); anything else is rethrown. */
-export function duplicatesOnly (error: unknown): MongoBulkWriteError {
-  if (!(error instanceof MongoBulkWriteError) || [error.writeErrors].flat().some(e => !isDuplicateKey(e))) throw error
-  return error
-}
 
 /** Inserts `document` unless a unique index holds it already (false then): of racing inserts exactly one is true. */
 export async function insertUnlessDuplicate<T extends { _id: unknown }> (collection: Collection<T>, document: OptionalUnlessRequiredId<T>, timeoutMs?: number): Promise<boolean> {
@@ -37,13 +32,8 @@ export async function incrementCreating<T extends { _id: unknown }> (collection:
   await collection.updateOne(filter, update, deadline(timeoutMs))
 }
 
-/** Inserts what is not there yet; returns the indexes of the documents that were (duplicate keys). */
+/** Inserts what is not there yet, in bounded commands; returns the indexes of the documents that were (duplicate keys). */
 export async function insertSkippingDuplicates<T extends { _id: unknown }> (collection: Collection<T>, documents: OptionalUnlessRequiredId<T>[], timeoutMs?: number): Promise<Set<number>> {
-  if (documents.length === 0) return new Set()
-  try {
-    await collection.insertMany(documents, { ordered: false, ...deadline(timeoutMs) })
-    return new Set()
-  } catch (error) {
-    return new Set([duplicatesOnly(error).writeErrors].flat().map(e => e.index))
-  }
+  const operations = documents.map(document => ({ insertOne: { document } }) as AnyBulkWriteOperation<T>)
+  return (await writeInBatches(collection, operations, { skipDuplicates: true, timeoutMs })).duplicates
 }

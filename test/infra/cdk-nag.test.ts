@@ -29,6 +29,18 @@ t.test('every acknowledged finding is a named rule with its reason, and the list
   for (const { path, rule, reason } of acknowledged) t.ok(reason.length >= 60, `${rule} on ${path} says why: ${reason}`)
   t.same(acknowledged.map(({ path, rule }) => `${path} ${rule}`).sort(), [
     'songs-api-staging/AccessLogs AwsSolutions-S1',
+    // The search-terms build (infra/constructs/search-terms-build.ts): the Provider framework's invoke grants
+    // (function ARN and `ARN:*`), the handlers' ECS resources, and the framework's waiter state machine.
+    'songs-api-staging/Api/SearchTermsBuild/FrameworkCompleteRole AwsSolutions-IAM5[Resource::<ApiSearchTermsBuildIsCompleteBEF4E164.Arn>:*]',
+    'songs-api-staging/Api/SearchTermsBuild/FrameworkCompleteRole AwsSolutions-IAM5[Resource::<ApiSearchTermsBuildOnEventE4658668.Arn>:*]',
+    'songs-api-staging/Api/SearchTermsBuild/FrameworkOnEventRole AwsSolutions-IAM5[Resource::<ApiSearchTermsBuildIsCompleteBEF4E164.Arn>:*]',
+    'songs-api-staging/Api/SearchTermsBuild/FrameworkOnEventRole AwsSolutions-IAM5[Resource::<ApiSearchTermsBuildOnEventE4658668.Arn>:*]',
+    'songs-api-staging/Api/SearchTermsBuild/IsCompleteRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:<AWS::AccountId>:task/<ApiCluster38154836>/*]',
+    'songs-api-staging/Api/SearchTermsBuild/OnEventRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:<AWS::AccountId>:task-definition/songsapistagingApiTaskC960F8F7:*]',
+    'songs-api-staging/Api/SearchTermsBuild/Provider/waiter-state-machine AwsSolutions-IAM5[Resource::<ApiSearchTermsBuildProviderframeworkisCompleteC625EA77.Arn>:*]',
+    'songs-api-staging/Api/SearchTermsBuild/Provider/waiter-state-machine AwsSolutions-IAM5[Resource::<ApiSearchTermsBuildProviderframeworkonTimeout71D9B027.Arn>:*]',
+    'songs-api-staging/Api/SearchTermsBuild/Provider/waiter-state-machine AwsSolutions-SF1',
+    'songs-api-staging/Api/SearchTermsBuild/Provider/waiter-state-machine AwsSolutions-SF2',
     'songs-api-staging/Api/Task AwsSolutions-ECS2',
     'songs-api-staging/Api/Task/ExecutionRole AwsSolutions-IAM5[Resource::*]',
     'songs-api-staging/Api/Task/TaskRole AwsSolutions-IAM5[Resource::*]',

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { alarms, cachedRoutes, containerPort, deployment, edgeMaxTtlSeconds, errorBudget, probes, scaling, tracing, waf } from '../../infra/design.ts'
 import { PROMETHEUS_RULES } from '../../infra/constructs/metrics-collector.ts'
+import { searchBuildTimeouts } from '../../infra/constructs/search-terms-build.ts'
 import { pathPattern, synthesize } from './synth.ts'
 
 // What the design promises of each environment's template (docs/architecture.md, sections 2–4).
@@ -22,6 +23,34 @@ function only (template: Template, type: string): any {
 }
 
 const apiContainer = (template: Template) => only(template, 'AWS::ECS::TaskDefinition').ContainerDefinitions.find((c: any) => c.Name === 'api')
+
+const onlyId = (template: Template, type: string): string => {
+  const [found, ...others] = Object.keys(template.findResources(type))
+  if (!found || others.length > 0) throw new Error(`expected one ${type}`)
+  return found
+}
+
+/** The search-terms build's custom resource, and its provider's functions: the framework's and the two handlers. */
+function searchBuild (template: Template) {
+  const build = resources(template, 'Custom::SearchTermsBuild')
+  if (build.length !== 1) throw new Error(`expected one Custom::SearchTermsBuild, found ${build.length}`)
+  const functions = template.findResources('AWS::Lambda::Function') as Resources
+  const framework = functions[build[0]!.properties.ServiceToken['Fn::GetAtt'][0]]!.Properties
+  const handler = (variable: string) => {
+    const handlerId = framework.Environment.Variables[variable]['Fn::GetAtt'][0]
+    return { id: handlerId, code: functions[handlerId]!.Properties.Code.ZipFile as string, role: functions[handlerId]!.Properties.Role['Fn::GetAtt'][0] as string }
+  }
+  return { ...build[0]!, onEvent: handler('USER_ON_EVENT_FUNCTION_ARN'), isComplete: handler('USER_IS_COMPLETE_FUNCTION_ARN') }
+}
+
+/** The IAM policy statements of the whole template that grant `action` (directly or by a wildcard), with their roles. */
+function grants (template: Template, action: string): Array<{ roles: string[], statement: any }> {
+  // IAM action names are case-insensitive globs, like the path patterns `pathPattern` reads.
+  const matches = (pattern: string) => new RegExp(pathPattern(pattern).source, 'i').test(action)
+  return resources(template, 'AWS::IAM::Policy').flatMap(policy => policy.properties.PolicyDocument.Statement
+    .filter((statement: any) => statement.Effect === 'Allow' && [statement.Action].flat().some(matches))
+    .map((statement: any) => ({ roles: policy.properties.Roles.map((role: any) => role.Ref), statement })))
+}
 
 for (const { environment, template } of stacks) {
   t.test(`${environment.name}: a VPC over three AZs; tasks, Redis and the Atlas endpoint in private subnets`, async t => {
@@ -59,6 +88,60 @@ for (const { environment, template } of stacks) {
       DeploymentCircuitBreaker: { Enable: true, Rollback: true }
     })
     t.equal(apiContainer(template).StopTimeout, 30, 'longer than the server’s 10 s drain')
+  })
+
+  t.test(`${environment.name}: each deploy of a new task definition runs \`npm run search:build\` as a one-off task of it, and the service rolls only after it succeeded`, async t => {
+    const build = searchBuild(template)
+    const service = only(template, 'AWS::ECS::Service')
+    const network = service.NetworkConfiguration.AwsvpcConfiguration
+    t.match(build.properties, {
+      // A task definition's Ref is its ARN with the revision: a new image is a new revision, so the build runs again.
+      TaskDefinition: { Ref: onlyId(template, 'AWS::ECS::TaskDefinition') },
+      Cluster: { 'Fn::GetAtt': [service.Cluster.Ref, 'Arn'] },
+      Container: 'api',
+      Command: ['node', 'src/scripts/build-search-terms.ts']
+    }, 'the API task definition, in the service’s cluster, with the api container’s command overridden')
+    t.same(build.properties.Subnets, network.Subnets, 'in the service’s private subnets')
+    t.same(build.properties.SecurityGroups, network.SecurityGroups, 'with the service’s security group, the one Atlas and Redis admit')
+    t.match(build.onEvent.code, /new RunTaskCommand\(\{[^]*taskDefinition: p\.TaskDefinition,[^]*containerOverrides: \[\{ name: p\.Container, command: p\.Command \}\]/, 'the provider’s onEvent handler runs that task definition with that override')
+    t.match(build.isComplete.code, /new DescribeTasksCommand\(/, 'its isComplete handler watches the task')
+    const dependsOn = (resource: string): string[] => template.toJSON().Resources[resource].DependsOn ?? []
+    t.ok(dependsOn(onlyId(template, 'AWS::ECS::Service')).includes(build.id), 'CloudFormation updates the service only once the build resource is done')
+    const atlas = ['MongoDB::Atlas::Cluster', 'MongoDB::Atlas::PrivateEndpointAWS'].map(type => onlyId(template, type))
+    t.ok(atlas.every(resource => dependsOn(build.id).includes(resource)), 'on a new stack the build waits for the Atlas cluster and its PrivateLink endpoint')
+
+    const waiter = JSON.stringify(only(template, 'AWS::StepFunctions::StateMachine').DefinitionString)
+    const interval = Number(/IntervalSeconds\\":(\d+)/.exec(waiter)?.[1])
+    const attempts = Number(/MaxAttempts\\":(\d+)/.exec(waiter)?.[1])
+    t.equal(interval, 30, 'the task is looked at every 30 s')
+    t.ok(interval * attempts < 3600 && interval * attempts > searchBuildTimeouts.deadline.toSeconds(), 'the provider waits past the build’s own deadline, and gives up within CloudFormation’s hour')
+    t.equal(build.properties.ServiceTimeout, '3600')
+  })
+
+  t.test(`${environment.name}: least privilege: the build's handlers may run only the API task definition, pass only its two roles, watch only its cluster's tasks`, async t => {
+    const build = searchBuild(template)
+    const taskDefinition = only(template, 'AWS::ECS::TaskDefinition')
+    const cluster = onlyId(template, 'AWS::ECS::Cluster')
+    const inCluster = { ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [cluster, 'Arn'] } } }
+    const arn = (...rest: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecs:${environment.region}:`, { Ref: 'AWS::AccountId' }, ...rest]] })
+
+    const runTask = grants(template, 'ecs:RunTask')
+    t.same(runTask.map(g => g.roles), [[build.onEvent.role]], 'one statement in the stack may run tasks: the onEvent handler’s')
+    t.same(runTask[0]?.statement.Resource, arn(`:task-definition/${taskDefinition.Family}:*`), 'the API task definition’s revisions only')
+    t.same(runTask[0]?.statement.Condition, inCluster, 'in the API cluster only')
+
+    const passRole = grants(template, 'iam:PassRole')
+    t.same(passRole.map(g => g.roles), [[build.onEvent.role]], 'one statement may pass roles: the onEvent handler’s')
+    t.same(passRole[0]?.statement.Resource, [taskDefinition.TaskRoleArn, taskDefinition.ExecutionRoleArn], 'the task role and the execution role, nothing else')
+    t.same(passRole[0]?.statement.Condition, { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }, 'to ECS tasks only')
+
+    for (const action of ['ecs:DescribeTasks', 'ecs:StopTask']) {
+      const found = grants(template, action)
+      t.same(found.map(g => g.roles), [[build.isComplete.role]], `${action}: the isComplete handler only`)
+      t.same(found[0]?.statement.Resource, arn(':task/', { Ref: cluster }, '/*'), `${action}: the API cluster's tasks only`)
+    }
+    const roles = template.findResources('AWS::IAM::Role') as Resources
+    for (const role of [build.onEvent.role, build.isComplete.role]) t.same(roles[role]?.Properties.ManagedPolicyArns, undefined, `${role}: no managed policies`)
   })
 
   t.test(`${environment.name}: container health on /health, ALB target health on /ready`, async t => {
@@ -256,3 +339,77 @@ for (const { environment, template } of stacks) {
     t.equal(resources(template, 'AWS::CloudWatch::Dashboard').length, 1, 'a dashboard')
   })
 }
+
+/**
+ * A handler's inline code as the template deploys it, run with a stand-in for the AWS SDK's ECS client: `send`
+ * answers each command (by its class name and input) from `answer` and records it.
+ */
+function inlineHandler (code: string, answer: (name: string, input: any) => any) {
+  const sent: Array<{ name: string, input: any }> = []
+  const command = (name: string) => ({ [name]: class { input: unknown; constructor (input: unknown) { this.input = input } } })[name]!
+  const sdk = {
+    ECSClient: class { async send (c: any) { sent.push({ name: c.constructor.name, input: c.input }); return answer(c.constructor.name, c.input) } },
+    RunTaskCommand: command('RunTaskCommand'),
+    DescribeTasksCommand: command('DescribeTasksCommand'),
+    StopTaskCommand: command('StopTaskCommand')
+  }
+  const module = { exports: {} as { handler: (event: unknown) => Promise<any> } }
+  const quiet = { log () {} }
+  new Function('require', 'module', 'exports', 'console', code)((name: string) => { // eslint-disable-line no-new-func
+    if (name !== '@aws-sdk/client-ecs') throw new Error(`unexpected require ${name}`)
+    return sdk
+  }, module, module.exports, quiet)
+  return { handler: module.exports.handler, sent }
+}
+
+t.test('the build handlers: RunTask with the override on Create and Update, nothing on Delete or a rollback; done on exit code 0, failing otherwise', async t => {
+  const { template } = stacks[0]!
+  const build = searchBuild(template)
+  const family = 'arn:aws:ecs:us-east-1:123456789012:task-definition/songsapistagingApiTask'
+  const properties = { ...build.properties, TaskDefinition: `${family}:7`, Cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/api', Subnets: ['subnet-1'], SecurityGroups: ['sg-1'], LogGroup: 'api-logs' }
+  const taskArn = 'arn:aws:ecs:us-east-1:123456789012:task/api/0123abcd'
+  const onEvent = () => inlineHandler(build.onEvent.code, () => ({ tasks: [{ taskArn }], failures: [] }))
+
+  const created = onEvent()
+  t.same(await created.handler({ RequestType: 'Create', ResourceProperties: properties }), { PhysicalResourceId: 'search-terms-build', TaskArn: taskArn })
+  t.match(created.sent, [{
+    name: 'RunTaskCommand',
+    input: {
+      cluster: properties.Cluster,
+      taskDefinition: `${family}:7`,
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } },
+      overrides: { containerOverrides: [{ name: 'api', command: ['node', 'src/scripts/build-search-terms.ts'] }] }
+    }
+  }], 'Create runs the task definition with the command override')
+  t.equal(created.sent.length, 1)
+
+  const updated = onEvent()
+  await updated.handler({ RequestType: 'Update', PhysicalResourceId: 'search-terms-build', ResourceProperties: properties, OldResourceProperties: { ...properties, TaskDefinition: `${family}:6` } })
+  t.same(updated.sent.map(c => c.name), ['RunTaskCommand'], 'an Update to a new revision runs it again')
+  const rolledBack = onEvent()
+  t.same(await rolledBack.handler({ RequestType: 'Update', PhysicalResourceId: 'search-terms-build', ResourceProperties: { ...properties, TaskDefinition: `${family}:6` }, OldResourceProperties: properties }), { PhysicalResourceId: 'search-terms-build' })
+  t.same(rolledBack.sent, [], 'a rollback to the previous revision starts nothing')
+  const deleted = onEvent()
+  t.same(await deleted.handler({ RequestType: 'Delete', PhysicalResourceId: 'search-terms-build', ResourceProperties: properties }), { PhysicalResourceId: 'search-terms-build' })
+  t.same(deleted.sent, [], 'Delete starts nothing')
+  const refused = inlineHandler(build.onEvent.code, () => ({ tasks: [], failures: [{ reason: 'RESOURCE:ENI' }] }))
+  await t.rejects(refused.handler({ RequestType: 'Create', ResourceProperties: properties }), /RunTask started no task: RESOURCE:ENI/)
+
+  const event = { RequestType: 'Update', ResourceProperties: properties, TaskArn: taskArn }
+  const task = (fields: object) => ({ taskArn, createdAt: new Date(), containers: [{ name: 'trace-collector' }, { name: 'api' }], ...fields })
+  const isComplete = (fields: object) => inlineHandler(build.isComplete.code, name => name === 'DescribeTasksCommand' ? { tasks: [task(fields)], failures: [] } : {})
+
+  const running = isComplete({ lastStatus: 'RUNNING' })
+  t.same(await running.handler(event), { IsComplete: false }, 'not done while the task runs')
+  t.match(running.sent, [{ name: 'DescribeTasksCommand', input: { cluster: properties.Cluster, tasks: [taskArn] } }])
+  t.same(await isComplete({ lastStatus: 'STOPPED', containers: [{ name: 'api', exitCode: 0 }] }).handler(event), { IsComplete: true }, 'done when the api container exited 0')
+  await t.rejects(isComplete({ lastStatus: 'STOPPED', stoppedReason: 'Essential container in task exited', containers: [{ name: 'trace-collector', exitCode: 0 }, { name: 'api', exitCode: 1 }] }).handler(event),
+    /failed: exit code 1; Essential container in task exited; its output: log group api-logs, stream api\/api\/0123abcd/, 'exit code 1 fails the deploy, saying where the output is')
+  await t.rejects(isComplete({ lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart', stoppedReason: 'CannotPullContainerError', containers: [{ name: 'api' }] }).handler(event),
+    /exit code none; TaskFailedToStart; CannotPullContainerError/, 'a task that never ran fails it too')
+  const late = isComplete({ lastStatus: 'RUNNING', createdAt: new Date(Date.now() - searchBuildTimeouts.deadline.toMilliseconds() - 1000) })
+  await t.rejects(late.handler(event), /still RUNNING after 50 min: stopped; the next deploy resumes it/)
+  t.same(late.sent.map(c => c.name), ['DescribeTasksCommand', 'StopTaskCommand'], 'past the deadline the task is stopped before the deploy fails')
+  t.same(await isComplete({}).handler({ RequestType: 'Delete', ResourceProperties: properties }), { IsComplete: true }, 'nothing started, nothing to wait for')
+})

@@ -13,6 +13,7 @@ import type { DifficultyAverage, Song, SongPage } from '../../schemas/songs.ts'
 import type { RatingsRepository } from './ratings-repository.ts'
 import { songExists } from '../../lib/problems/catalog.ts'
 import { bounds, deadline } from '../../db/deadline.ts'
+import { readBatch } from '../../db/read-batch.ts'
 
 export type CatalogRepository = ReturnType<typeof catalogRepository>
 
@@ -44,15 +45,6 @@ function orSongExists (named: Pick<NewSong, 'artist' | 'title'> | null) {
  * atomic write returned, so concurrent writes keep them exact on MongoDB.
  */
 export function catalogRepository ({ songs, searchTerms, levelStats }: Collections, ratings: Pick<RatingsRepository, 'removeSong'>, { maxTimeMS }: { maxTimeMS: number }) {
-  // Pages follow `_id` order through an `_id` range, never skip: a deep page costs what the first costs. A page
-  // reads a bounded number of songs, so it asks for them in one batch (no server cursor is left open).
-  function pageOf (limit: number, after: ObjectId | undefined) {
-    return songs
-      .find(after ? { _id: { $gt: after } } : {}, { projection: SONG_FIELDS, ...bounds(maxTimeMS), singleBatch: true })
-      .sort({ _id: 1 })
-      .limit(limit + 1)
-  }
-
   function toPage (docs: StoredSong[], limit: number): Static<typeof SongPage> {
     return {
       items: docs.slice(0, limit).map(toSong),
@@ -78,7 +70,9 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
   return {
     // The `_id` index is the right plan for a list page on every engine; a planner without statistics may
     // otherwise pick another index plus a sort of half the collection (seen on a PostgreSQL-based engine).
-    list: async (limit: number, after?: ObjectId) => toPage(await pageOf(limit, after).hint({ _id: 1 }).toArray(), limit),
+    // Pages follow `_id` order through an `_id` range, never skip: a deep page costs what the first costs.
+    list: async (limit: number, after?: ObjectId) =>
+      toPage(await readBatch(songs, after ? { _id: { $gt: after } } : {}, limit + 1, { projection: SONG_FIELDS, sort: { _id: 1 }, hint: { _id: 1 }, ...bounds(maxTimeMS) }), limit),
 
     /**
      * `words` are normalized search words; each must be a prefix of a word of the song. Read through the search

@@ -3,28 +3,36 @@ import { collections, type Collections } from '../../db/collections.ts'
 import { ensureIndexes } from '../../db/indexes.ts'
 import { expireDocuments } from '../../db/expiring-documents.ts'
 import { importSongs } from '../../db/import-songs.ts'
-import { buildSearchTerms } from '../../db/search-terms.ts'
+import { searchTermsBuilt } from '../../db/search-terms.ts'
 import { readSongFile } from '../../db/song-file.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     collections: Collections
+    /** Whether every song has its search terms; once true it stays true, until then each call looks again. */
+    searchTermsBuilt: () => Promise<boolean>
   }
 }
 
-/** Ensures the indexes and the search terms and, on an empty catalog, loads the seed file, so one command gives a working API. */
+/**
+ * Ensures the indexes and, on an empty catalog, loads the seed file, so one command gives a working API. A catalog
+ * whose search terms were never built (written by a version before them) is not built here, which would hold the
+ * start for as long as the catalog is large: the start says so, and searches and `/ready` answer 503 until
+ * `npm run search:build` has run.
+ */
 export default fp(async function database (fastify, { seedFile }: { seedFile: string }) {
   const db = fastify.mongo.client.db(fastify.config.databaseName)
   const all = collections(db)
   await ensureIndexes(all)
   await expireDocuments(fastify, all.idempotencyKeys, fastify.config.idempotencyTtlSeconds)
   await expireDocuments(fastify, all.refreshTokens, fastify.config.refreshTokenTtlSeconds)
-  // A catalog from before search terms gets them once, before the first search (a marker says they were built).
-  const indexed = await buildSearchTerms(all)
-  if (indexed > 0) fastify.log.info({ songs: indexed }, 'built the search terms of the catalog')
+  // Before the seed: an empty catalog needs no build, and the seed writes its songs' terms.
+  let built = await searchTermsBuilt(all)
+  if (!built) fastify.log.error(`The search terms of this catalog are not built: searches and /ready answer 503 until \`npm run search:build\` has run against ${fastify.config.databaseName}`)
   if (await all.songs.estimatedDocumentCount() === 0) {
     const inserted = await importSongs(all, await readSongFile(seedFile))
     fastify.log.info({ seedFile, inserted }, 'seeded an empty catalog')
   }
   fastify.decorate('collections', all)
+  fastify.decorate('searchTermsBuilt', async () => (built ||= await searchTermsBuilt(all, fastify.config.mongodbTimeoutMs)))
 }, { name: 'database', dependencies: ['@fastify/mongodb'] })

@@ -13,6 +13,7 @@ import { encodeCursor } from '../../lib/cursor.ts'
 import type { RatingSummary, UserRating, UserRatingPage } from '../../schemas/ratings.ts'
 import { idempotencyKeyBusy } from '../../lib/problems/idempotency.ts'
 import { bounds } from '../../db/deadline.ts'
+import { readBatch } from '../../db/read-batch.ts'
 
 export type RatingsRepository = ReturnType<typeof ratingsRepository>
 
@@ -142,11 +143,7 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
      * walked from the cursor's `order` down. A rating the user changes moves to the front, as the newest.
      */
     async ofUser (userId: ObjectId, limit: number, before?: ObjectId): Promise<Static<typeof UserRatingPage>> {
-      const docs = await userRatings
-        .find(before ? { user_id: userId, order: { $lt: before } } : { user_id: userId }, { projection: USER_RATING_FIELDS, ...bounds(maxTimeMS), singleBatch: true })
-        .sort({ order: -1 })
-        .limit(limit + 1)
-        .toArray()
+      const docs = await readBatch(userRatings, before ? { user_id: userId, order: { $lt: before } } : { user_id: userId }, limit + 1, { projection: USER_RATING_FIELDS, sort: { order: -1 }, ...bounds(maxTimeMS) })
       return {
         items: docs.slice(0, limit).map(toUserRating),
         next_cursor: docs.length > limit ? encodeCursor(docs[limit - 1]!.order) : null

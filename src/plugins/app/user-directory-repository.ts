@@ -10,6 +10,7 @@ import type { User } from '../../schemas/users.ts'
 import type { AccountDeletionRunner } from './account-deletions.ts'
 import { ADMIN_ROLES, canonicalUsername, toUser, USER_ROLES } from './users-repository.ts'
 import { bounds } from '../../db/deadline.ts'
+import { readBatch } from '../../db/read-batch.ts'
 
 export type UserDirectoryRepository = ReturnType<typeof userDirectoryRepository>
 
@@ -74,12 +75,7 @@ export function userDirectoryRepository ({ users }: Collections, deletions: Acco
         delete range.$gte
         range.$gt = after
       }
-      const docs = await users
-        .find(Object.keys(range).length > 0 ? { username: range } : {}, { projection: { password_hash: 0 }, ...bounds(maxTimeMS), singleBatch: true })
-        .sort({ username: 1 })
-        .hint({ username: 1 })
-        .limit(limit + 1)
-        .toArray()
+      const docs = await readBatch(users, Object.keys(range).length > 0 ? { username: range } : {}, limit + 1, { projection: { password_hash: 0 }, sort: { username: 1 }, hint: { username: 1 }, ...bounds(maxTimeMS) })
       return {
         items: docs.slice(0, limit).map(toUser),
         next_cursor: docs.length > limit ? encodeTextCursor(docs[limit - 1]!.username) : null

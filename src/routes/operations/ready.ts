@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { deadline } from '../../db/deadline.ts'
+import { searchTermsNotBuilt } from '../../lib/problems/catalog.ts'
 import { ProblemError } from '../../lib/problems/problem.ts'
 import { Readiness } from '../../schemas/operations.ts'
 import { jsonResponse, problemResponsesOnly } from '../../schemas/responses.ts'
@@ -11,8 +12,9 @@ const ready: FastifyPluginAsyncTypebox = async function (fastify) {
       operationId: 'getReadiness',
       tags: ['operations'],
       summary: 'Readiness',
-      description: 'Answers 200 when MongoDB answers a ping within `MONGODB_TIMEOUT_MS`, otherwise a 503 problem. ' +
-        'For the load balancer\'s target health check: an instance that cannot reach the database gets no traffic.',
+      description: 'Answers 200 when MongoDB answers a ping within `MONGODB_TIMEOUT_MS` and the catalog\'s search terms are built, ' +
+        'otherwise a 503 problem (`DATABASE_UNAVAILABLE`, or `SEARCH_NOT_READY` until `npm run search:build` has run). ' +
+        'For the load balancer\'s target health check: an instance that cannot reach the database, or would miss songs in searches, gets no traffic.',
       security: NO_TOKEN,
       response: { 200: jsonResponse('MongoDB answered a ping.', Readiness, { status: 'ready', database_ms: 1.4 }), ...problemResponsesOnly(500, 503) }
     },
@@ -28,6 +30,7 @@ const ready: FastifyPluginAsyncTypebox = async function (fastify) {
       request.log.warn({ err: error }, 'not ready: the database did not answer a ping')
       throw new ProblemError(503, 'DATABASE_UNAVAILABLE', 'The database did not answer in time; this instance is not ready.')
     }
+    if (!await fastify.searchTermsBuilt()) throw searchTermsNotBuilt()
     return { status: 'ready' as const, database_ms: performance.now() - started }
   })
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { decodeCursor } from '../../lib/cursor.ts'
 import { searchWords } from '../../lib/search-words.ts'
+import { searchTermsNotBuilt } from '../../lib/problems/catalog.ts'
 import { searchResultExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { NO_TOKEN } from '../../schemas/security.ts'
@@ -23,6 +24,7 @@ const searchSongs: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request) {
     const { message, limit, cursor } = request.query
+    if (!await fastify.searchTermsBuilt()) throw searchTermsNotBuilt()
     return fastify.catalogRepository.search(searchWords(message), limit, cursor === undefined ? undefined : decodeCursor(cursor))
   })
 }
