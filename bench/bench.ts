@@ -46,7 +46,9 @@ if (songCounts.length !== ratingCounts.length) throw new Error('give --songs and
 const [seed, duration, connections, workers, port] = (['seed', 'duration', 'connections', 'workers', 'port'] as const).map(name => numbers(name)[0]!) as [number, number, number, number, number]
 const baseUrl = loadConfig().mongodbUrl
 
-interface Row { route: string, reqPerSec: number, p50: number, p97_5: number, p99: number, non2xx: number, errors: number, ratio: number }
+interface Row { route: string, reqPerSec: number, p50: number, p97_5: number, p99: number, non2xx: number, errors: number, ratio: number, found?: Found }
+/** Songs in the 200 answers of a list or search row: their mean, fewest and most (a search that finds nothing shows as 0). */
+interface Found { mean: number, min: number, max: number }
 interface Case { route: string, method?: 'GET' | 'POST', paths: () => string, body?: () => string }
 
 const label = (n: number) => n >= 1e6 && n % 1e5 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 100 === 0 ? `${n / 1e3}k` : String(n)
@@ -87,7 +89,7 @@ function cases (songs: number, hotSong: string): Case[] {
   ]
 }
 
-async function drive (url: string, { method = 'GET', paths, body }: Case, seconds: number): Promise<Result> {
+async function drive (url: string, { method = 'GET', paths, body }: Case, seconds: number, found: number[] = []): Promise<Result> {
   return autocannon({
     url,
     connections,
@@ -96,7 +98,10 @@ async function drive (url: string, { method = 'GET', paths, body }: Case, second
     requests: [{
       method,
       headers: { 'content-type': 'application/json' },
-      setupRequest: request => ({ ...request, path: paths(), ...(body ? { body: body() } : {}) })
+      setupRequest: request => ({ ...request, path: paths(), ...(body ? { body: body() } : {}) }),
+      onResponse: (status, answer) => {
+        if (status === 200 && answer.startsWith('{"items":')) found.push((JSON.parse(answer) as { items: unknown[] }).items.length)
+      }
     }]
   })
 }
@@ -152,12 +157,13 @@ async function benchSize (songs: number, ratings: number) {
     const perSong = ratingsPerSong(songs, ratings)
     const hotId = songId(seed, perSong.reduce((best, count, ordinal) => count > perSong[best]! ? ordinal : best, 0))
     const list = cases(songs, hotId.toHexString())
-    const results: { route: string, result: Result }[] = []
+    const results: { route: string, result: Result, found: number[] }[] = []
     await withServer(databaseUrl, async url => {
       await drive(url, list[0]!, 2) // warm-up: connections, JIT
       for (const benchCase of list) {
         process.stderr.write(`${benchCase.route}…\n`)
-        results.push({ route: benchCase.route, result: await drive(url, benchCase, duration) })
+        const found: number[] = []
+        results.push({ route: benchCase.route, result: await drive(url, benchCase, duration, found), found })
         // Drain: one more request of the same kind answers after those the server was still working on.
         await fetch(`${url}${benchCase.paths()}`, {
           method: benchCase.method ?? 'GET', headers: { 'content-type': 'application/json' }, body: benchCase.body?.(), signal: AbortSignal.timeout(300_000)
@@ -174,7 +180,7 @@ async function benchSize (songs: number, ratings: number) {
     const lostUpdates = stored - folded
 
     const baseline = results[0]!.result.requests.average || 1
-    const rows: Row[] = results.map(({ route, result }) => ({
+    const rows: Row[] = results.map(({ route, result, found }) => ({
       route,
       reqPerSec: Math.round(result.requests.average),
       p50: result.latency.p50,
@@ -182,7 +188,8 @@ async function benchSize (songs: number, ratings: number) {
       p99: result.latency.p99,
       non2xx: result.non2xx,
       errors: result.errors,
-      ratio: Math.round((result.requests.average / baseline) * 100) / 100
+      ratio: Math.round((result.requests.average / baseline) * 100) / 100,
+      ...(found.length > 0 && { found: { mean: Math.round(found.reduce((a, b) => a + b, 0) / found.length * 10) / 10, min: Math.min(...found), max: Math.max(...found) } })
     }))
     return {
       size: { songs, ratings, seed },
@@ -204,9 +211,10 @@ function table (report: Report): string {
     `${label(report.size.songs)} songs, ${label(report.size.ratings)} ratings — ${report.machine.database}; ${report.settings.workers} API processes, ` +
       `${report.settings.connections} connections, ${report.settings.durationSeconds} s per route; load average ${report.machine.loadAverage.before.toFixed(1)} → ${report.machine.loadAverage.after.toFixed(1)} on ${report.machine.cpus} cores`,
     '',
-    '| route | req/s | p50 ms | p97.5 ms | p99 ms | non-2xx | errors | vs baseline |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...report.rows.map(r => `| ${r.route} | ${r.reqPerSec} | ${r.p50} | ${r.p97_5} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${r.ratio.toFixed(2)} |`),
+    '| route | req/s | p50 ms | p97.5 ms | p99 ms | non-2xx | errors | vs baseline | songs found a page (mean, min–max) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...report.rows.map(r => `| ${r.route} | ${r.reqPerSec} | ${r.p50} | ${r.p97_5} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${r.ratio.toFixed(2)} | ` +
+      `${r.found ? `${r.found.mean} (${r.found.min}–${r.found.max})` : '–'} |`),
     '',
     `Hot song: ${report.hotSong.accepted} posts answered 201 in the run; it has ${report.hotSong.ratingsStored} ratings stored and its summary had counted ` +
       `${report.hotSong.foldedIntoSummary} (${report.hotSong.lostUpdates} lost updates${report.hotSong.lostUpdates ? ', repaired by reconciliation' : ''}).`

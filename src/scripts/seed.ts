@@ -15,7 +15,9 @@ const client = new MongoClient(config.mongodbUrl, { serverSelectionTimeoutMS: 50
 try {
   const all = collections(client.db(config.databaseName))
   await ensureIndexes(all)
-  await buildSearchTerms(all)
+  // A catalog from before search terms gets them first, so that every song is searchable after a seed.
+  const built = await buildSearchTerms(all)
+  if (built > 0) console.log(`${config.databaseName}: search terms built for ${built} songs`)
   const inserted = await importSongs(all, songs)
   console.log(`${file}: ${songs.length} songs read, ${inserted} new, ${songs.length - inserted} already in ${config.databaseName}`)
 } catch (error) {

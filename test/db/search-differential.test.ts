@@ -21,7 +21,10 @@ const { db, collections } = await testDatabase(t)
 // FerretDB 1 (CI's server) reads no index but `_id` equality: each term range read scans every term of the
 // catalog there (0.3 s a read at 1,000 songs), so it gets the smallest catalog where the limits still bite (a
 // common word has hundreds of songs); an engine with indexes gets five thousand.
-const SONGS = await isFerretDB(db) ? 1200 : 5000
+const ferretDB = await isFerretDB(db)
+const SONGS = ferretDB ? 1000 : 5000
+// Up to a few thousand reads that each scan the catalog's terms on FerretDB 1, on a machine running other tests.
+t.setTimeout(900_000)
 await loadCatalog(collections, { songs: SONGS, ratings: 0, seed: SEED })
 // Accented names and titles, written through the import, each folding to words the generated catalog also has.
 await importSongs(collections, Array.from({ length: ACCENTED }, (_, i) => ({
@@ -55,32 +58,38 @@ async function followed (message: string, limit: number) {
 const vocabulary = [...new Set(all.flatMap(song => searchWords(`${song.artist} ${song.title}`)))]
 const common = vocabulary.filter(word => expected(word).length > MAX_READ_BATCH / 10)
 
-t.ok(all.length === SONGS + ACCENTED && expected('the').length > 400, `the catalog holds ${all.length} songs, ${expected('the').length} with "the"`)
+t.ok(all.length === SONGS + ACCENTED && expected('the').length > 300, `the catalog holds ${all.length} songs, ${expected('the').length} with "the"`)
 
 t.test('chosen queries: common words, prefixes, accents, words rarely together, absent words', async t => {
   const queries: Array<[string, number]> = [
-    ['the', 100], ['t', 100], ['THE', 97], ['l', 100], ['the the', 100], ['the lo', 37], ['lo the', 100],
-    ['senor', 7], ['SEÑOR nino', 100], ['über crème', 13], ['zoe angstrom', 1], ['lukasz cafe', 100], ['beyonce the', 3],
-    ['zzzz', 5], ['the zzzz', 100], ['zz the', 1], ['t th the', 100], ['x', 100]
+    ['THE', 97], ['l', 100], ['the lo', 37], ['lo the', 100], ['t th the', 100],
+    ['senor', 30], ['SEÑOR nino', 100], ['über crème', 40], ['zoe angstrom', 10], ['łukasz cafe', 100], ['Lukasz', 100], ['beyonce senor', 20],
+    ['zzzz', 5], ['the zzzz', 100], ['zz the', 1], ['x', 100]
   ]
   for (const [message, limit] of queries) {
     const want = expected(message)
+    const started = Date.now()
     const { ids, sizes } = await followed(message, limit)
-    t.same(ids, want, `"${message}", limit ${limit}: ${want.length} songs`)
+    t.same(ids, want, `"${message}", limit ${limit}: ${want.length} songs, ${sizes.length} pages in ${Date.now() - started} ms`)
     t.ok(sizes.every(size => size <= limit), `"${message}": no page above the limit`)
   }
 })
 
 t.test('random queries of one to three words, limits 1–100: exactly the oracle\'s songs, every page at most the limit', async t => {
   // Common words paired with any word: pairs that rarely meet, where the walk probes in rounds and spends its budget.
-  const word = fc.oneof(fc.constantFrom(...vocabulary), fc.constantFrom(...common), fc.constantFrom(...vocabulary).map(w => w.slice(0, 1 + (w.length >> 1))), fc.constant('qqq'))
+  const word = fc.oneof(
+    { arbitrary: fc.constantFrom(...vocabulary), weight: 3 },
+    { arbitrary: fc.constantFrom(...common), weight: 3 },
+    { arbitrary: fc.constantFrom(...vocabulary).map(w => w.slice(0, 1 + (w.length >> 1))), weight: 2 },
+    { arbitrary: fc.constant('qqq'), weight: 1 }
+  )
   await fc.assert(fc.asyncProperty(fc.array(word, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 100 }), async (words, limit) => {
     const message = words.join(' ')
     const want = expected(message)
     // A one-song page of thousands of songs is thousands of requests: the limit grows with the matches, still random.
-    const pageLimit = Math.max(limit, Math.min(100, Math.ceil(want.length / 40)))
+    const pageLimit = Math.max(limit, Math.min(100, Math.ceil(want.length / 15)))
     const { ids, sizes } = await followed(message, pageLimit)
     t.same(ids, want, `"${message}", limit ${pageLimit}: ${want.length} songs`)
     return sizes.every(size => size <= pageLimit)
-  }), { seed: SEED, numRuns: 30 })
+  }), { seed: SEED, numRuns: ferretDB ? 25 : 60 })
 })

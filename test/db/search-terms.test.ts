@@ -5,11 +5,12 @@ import { loadCatalog } from '../../bench/load-catalog.ts'
 import type { Collections } from '../../src/db/collections.ts'
 import { ensureIndexes } from '../../src/db/indexes.ts'
 import { importSongs } from '../../src/db/import-songs.ts'
-import { buildSearchTerms, searchSongs } from '../../src/db/search-terms.ts'
+import { buildSearchTerms, searchSongs, searchTermsBuilt } from '../../src/db/search-terms.ts'
 import { songDocument } from '../../src/db/song-document.ts'
 import { searchPrefixes, searchWords } from '../../src/lib/search-words.ts'
 import { catalogRepository } from '../../src/plugins/app/catalog-repository.ts'
 import { ratingsRepository } from '../../src/plugins/app/ratings-repository.ts'
+import { termsAgainstSongs } from '../catalog-terms.ts'
 import { testDatabase } from '../helper.ts'
 
 const SEED = 5
@@ -35,13 +36,6 @@ async function expected (collections: Collections, message: string): Promise<str
   const words = searchWords(message)
   const songs = await collections.songs.find({}, { sort: { _id: 1 } }).toArray()
   return songs.filter(song => words.every(word => searchPrefixes(song.artist, song.title).includes(word))).map(song => song._id.toHexString())
-}
-
-/** The terms of the catalog against the songs' prefixes: those missing (a song a search would miss) and those left over. */
-async function termsAgainstSongs (collections: Collections) {
-  const wanted = new Set((await collections.songs.find().toArray()).flatMap(song => searchPrefixes(song.artist, song.title).map(prefix => `${prefix} ${song._id.toHexString()}`)))
-  const stored = new Set((await collections.searchTerms.find().toArray()).map(term => term._id).filter(id => !id.startsWith('#')))
-  return { missing: [...wanted].filter(id => !stored.has(id)), extra: [...stored].filter(id => !wanted.has(id)) }
 }
 
 const { collections } = await testDatabase(t)
@@ -111,12 +105,43 @@ t.test('catalog writes keep the terms: create, rename, delete, import', async t 
   t.same((await catalog.search(searchWords(name), 10)).items.map(found => found.id), [created[3]!.id], `found by its current name "${name}"`)
 })
 
-t.test('the terms of a catalog written without them are built once, in batches', async t => {
+t.test('a catalog of thousands written without terms: the build covers every song, resumes where it stopped, then catches up', async t => {
   const { collections } = await testDatabase(t)
-  const documents = [...generateSongs(SEED + 1, 25)].map(songDocument)
-  await collections.songs.insertMany(documents)
-  t.equal(await buildSearchTerms(collections, { batchSize: 10 }), 25, 'every song read')
+  // Past a read's default first batch (101) and a write command's 25,000 operations; the build read 1,000 at a time
+  // and took 101 for the end, leaving all but 101 songs unsearchable.
+  const SONGS = 1500
+  await collections.songs.insertMany([...generateSongs(SEED + 1, SONGS)].map(songDocument))
+  t.equal(await searchTermsBuilt(collections), false, 'songs without a finished build: not built')
+  const progress: number[] = []
+  const stopped = buildSearchTerms(collections, {
+    onProgress ({ done, total }) {
+      progress.push(done)
+      t.equal(total, SONGS)
+      if (done === 300) throw new Error('stopped')
+    }
+  })
+  await t.rejects(stopped, /stopped/, 'a build stopped after three batches')
+  t.equal(await searchTermsBuilt(collections), false, 'is not built')
+  t.equal(await buildSearchTerms(collections), SONGS - 200, 'run again, it goes on after the last batch it recorded')
+  t.same(progress.slice(0, 3), [100, 200, 300])
+  t.same(await termsAgainstSongs(collections), { missing: [], extra: [] }, 'every song has its terms, and nothing else is there')
+  t.equal(await searchTermsBuilt(collections), true)
+  t.same((await followed(collections, 'the', 100)).ids, await expected(collections, 'the'))
+
+  // Songs an earlier version of the API added (without terms) while the upgrade ran: a later build covers them,
+  // reading only the songs after its last one (less a margin for clocks), not the catalog again.
+  const late = [...generateSongs(SEED + 2, 30)].map(({ _id, ...song }) => songDocument({ ...song, _id: new ObjectId() }))
+  await collections.songs.insertMany(late)
+  const read = await buildSearchTerms(collections)
+  t.ok(read >= late.length && read < SONGS, `${read} songs read again`)
+  t.same(await termsAgainstSongs(collections), { missing: [], extra: [] }, 'the late songs have their terms')
+})
+
+t.test('an empty catalog needs no build: it is marked built, and every song written from then on has its terms', async t => {
+  const { collections } = await testDatabase(t)
+  t.equal(await searchTermsBuilt(collections), true)
+  t.equal(await buildSearchTerms(collections), 0, 'nothing to read')
+  await importSongs(collections, [...generateSongs(SEED, 5)].map(({ _id, ...song }) => song))
+  t.equal(await searchTermsBuilt(collections), true)
   t.same(await termsAgainstSongs(collections), { missing: [], extra: [] })
-  t.equal(await buildSearchTerms(collections, { batchSize: 10 }), 0, 'a second start builds nothing')
-  t.same((await followed(collections, 'the', 4)).ids, await expected(collections, 'the'))
 })

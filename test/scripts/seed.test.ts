@@ -1,5 +1,8 @@
 import { writeFile } from 'node:fs/promises'
 import t from 'tap'
+import { generateSongs } from '../../bench/catalog.ts'
+import { songDocument } from '../../src/db/song-document.ts'
+import { termsAgainstSongs } from '../catalog-terms.ts'
 import { runScript } from '../run-script.ts'
 import { testDatabase } from '../helper.ts'
 
@@ -30,4 +33,27 @@ t.test('npm run seed accepts a JSON array file and rejects a bad file before wri
   t.equal(loaded.code, 0, loaded.stderr)
   t.match(loaded.stdout, /1 songs read, 1 new/)
   t.match(await collections.levelStats.findOne({ _id: 2 }), { count: 1, sum: 3 })
+})
+
+t.test('npm run seed past every batch: 1,200 songs (about 48,000 terms) reported and stored exactly, every one searchable', async t => {
+  const { url, collections } = await testDatabase(t)
+  const file = `${t.testdir()}/many.jsonl`
+  await writeFile(file, [...generateSongs(11, 1200)].map(({ _id, ...song }) => JSON.stringify(song)).join('\n'))
+  const run = await runScript('src/scripts/seed.ts', [file], { MONGODB_URL: url })
+  t.equal(run.code, 0, run.stderr)
+  t.match(run.stdout, /1200 songs read, 1200 new, 0 already in/)
+  t.equal(await collections.songs.countDocuments(), 1200)
+  t.same(await termsAgainstSongs(collections), { missing: [], extra: [] }, 'every song has its terms')
+  const again = await runScript('src/scripts/seed.ts', [file], { MONGODB_URL: url })
+  t.match(again.stdout, /1200 songs read, 0 new, 1200 already in/)
+})
+
+t.test('npm run seed on a catalog from before search terms builds the terms of every song first', async t => {
+  const { url, collections } = await testDatabase(t)
+  await collections.songs.insertMany([...generateSongs(12, 511)].map(songDocument))
+  const run = await runScript('src/scripts/seed.ts', [], { MONGODB_URL: url })
+  t.equal(run.code, 0, run.stderr)
+  t.match(run.stdout, /search terms built for 511 songs/)
+  t.match(run.stdout, /11 songs read, 11 new/)
+  t.same(await termsAgainstSongs(collections), { missing: [], extra: [] }, 'all 522 songs searchable, not the first 101 or 112')
 })
