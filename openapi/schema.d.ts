@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * List songs
-         * @description Songs in a stable order, a page at a time. Follow `next_cursor` until it is `null`; every page costs the same, however deep.
+         * @description Songs a page at a time: all of them or one `level`'s, in a stable order or easiest first (`sort=difficulty`). Follow `next_cursor` until it is `null`; every page costs the same, however deep. Each song carries its `rating` (average and count, as `GET /songs/avg/rating/{song_id}` answers), and with a bearer token `my_rating`, the caller's own stars.
          */
         get: operations["listSongs"];
         put?: never;
@@ -37,7 +37,7 @@ export interface paths {
         };
         /**
          * Search songs by artist and title
-         * @description Every word of `message` must start a word of the artist or the title ("yousic", "ALABAMA sun", "can't"). Case, accents and punctuation are ignored. Paged like `GET /songs`, except that a page of several words that are each common but rarely together may hold fewer than `limit` songs, even none, with a `next_cursor` to go on: the end is `next_cursor: null`. Every request reads a bounded number of index entries.
+         * @description Every word of `message` must start a word of the artist or the title ("yousic", "ALABAMA sun", "can't"). Case, accents and punctuation are ignored. Paged like `GET /songs`, except that a page of several words that are each common but rarely together may hold fewer than `limit` songs, even none, with a `next_cursor` to go on: the end is `next_cursor: null`. Every request reads a bounded number of index entries. With `level`, only that level's songs, under the same bound: a page may be short, with a `next_cursor`. Each song carries its `rating`, and with a bearer token `my_rating`, as in `GET /songs`.
          */
         get: operations["searchSongs"];
         put?: never;
@@ -165,7 +165,7 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description Answers 200 when MongoDB answers a ping within `MONGODB_TIMEOUT_MS`, otherwise a 503 problem. For the load balancer's target health check: an instance that cannot reach the database gets no traffic.
+         * @description Answers 200 when MongoDB answers a ping within `MONGODB_TIMEOUT_MS` and the catalog's search terms are built, otherwise a 503 problem (`DATABASE_UNAVAILABLE`, or `SEARCH_NOT_READY` until `npm run search:build` has run). For the load balancer's target health check: an instance that cannot reach the database, or would miss songs in searches, gets no traffic.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -463,8 +463,30 @@ export interface components {
              */
             released: string;
         };
+        SongRating: {
+            /** @description The average of the song's ratings, as `GET /songs/avg/rating/{song_id}` answers it; `null` before the first. */
+            average: number | null;
+            /** @description How many ratings the song has. */
+            count: number;
+        };
+        SongListItem: {
+            /** @description The song's id: a 24-character hexadecimal ObjectId. */
+            id: string;
+            artist: string;
+            title: string;
+            difficulty: number;
+            level: number;
+            /**
+             * Format: date
+             * @description Release date, `YYYY-MM-DD`.
+             */
+            released: string;
+            rating: components["schemas"]["SongRating"];
+            /** @description With a bearer token only: the caller's own stars for the song, `null` when they have not rated it. */
+            my_rating?: number | null;
+        };
         SongPage: {
-            items: components["schemas"]["Song"][];
+            items: components["schemas"]["SongListItem"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor: string | null;
         };
@@ -744,9 +766,16 @@ export interface operations {
     listSongs: {
         parameters: {
             query?: {
+                /**
+                 * @description Only songs of this level, 1 to 1000; every level when omitted.
+                 * @example 13
+                 */
+                level?: number;
+                /** @description `id`: a stable order, newest songs last (the default). `difficulty`: easiest first, songs of the same difficulty by id. */
+                sort?: "id" | "difficulty";
                 /** @description Songs per page: 1 to 100, 20 when omitted. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (16 base64url characters); omit for the first page. */
+                /** @description The `next_cursor` of the previous page, with the same `level` and `sort` (another is a 400 `CURSOR_MISMATCH`); omit for the first page. */
                 cursor?: string;
             };
             header?: never;
@@ -755,7 +784,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of songs. */
+            /** @description A page of songs with their ratings. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -770,7 +799,11 @@ export interface operations {
                      *           "title": "Lycanthropic Metamorphosis",
                      *           "difficulty": 14.6,
                      *           "level": 13,
-                     *           "released": "2016-10-26"
+                     *           "released": "2016-10-26",
+                     *           "rating": {
+                     *             "average": 4.5,
+                     *             "count": 2
+                     *           }
                      *         },
                      *         {
                      *           "id": "6b025787eb866bb1e551229e",
@@ -778,7 +811,11 @@ export interface operations {
                      *           "title": "A New Kennel",
                      *           "difficulty": 9.1,
                      *           "level": 9,
-                     *           "released": "2010-02-03"
+                     *           "released": "2010-02-03",
+                     *           "rating": {
+                     *             "average": null,
+                     *             "count": 0
+                     *           }
                      *         }
                      *       ],
                      *       "next_cursor": "awJXh-uGa7HlUSKe"
@@ -806,6 +843,26 @@ export interface operations {
                      *           "message": "must be <= 100"
                      *         }
                      *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            401: {
+                headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
+                     *       "code": "UNAUTHORIZED"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1085,6 +1142,11 @@ export interface operations {
                  * @example ALABAMA sun
                  */
                 message: string;
+                /**
+                 * @description Only songs of this level, 1 to 1000; every level when omitted.
+                 * @example 13
+                 */
+                level?: number;
                 /** @description Songs per page: 1 to 100, 20 when omitted. */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page (16 base64url characters); omit for the first page. */
@@ -1096,7 +1158,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of the matching songs. */
+            /** @description A page of the matching songs with their ratings. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1111,7 +1173,12 @@ export interface operations {
                      *           "title": "Alabama Sunrise",
                      *           "difficulty": 5,
                      *           "level": 6,
-                     *           "released": "2016-04-01"
+                     *           "released": "2016-04-01",
+                     *           "rating": {
+                     *             "average": 4,
+                     *             "count": 1
+                     *           },
+                     *           "my_rating": 4
                      *         }
                      *       ],
                      *       "next_cursor": null
@@ -1139,6 +1206,26 @@ export interface operations {
                      *           "message": "must NOT have fewer than 1 characters"
                      *         }
                      *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`UNAUTHORIZED`): none was sent where one is required, or the one sent is malformed, expired, not signed by this API, of a deleted or disabled user, or of an ended session (password change, sign-out everywhere). `WWW-Authenticate` says `Bearer`, with `error="invalid_token"` when a token was sent. */
+            401: {
+                headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750). */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:songs-api:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token is not valid: malformed, expired, not signed by this API, of a user that no longer exists or is disabled, or of a session that was ended (password change, sign-out everywhere).",
+                     *       "code": "UNAUTHORIZED"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

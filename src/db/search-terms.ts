@@ -114,7 +114,7 @@ function neededWords (words: string[]): string[] {
   return words.filter(word => !words.some(other => other !== word && other.startsWith(word)))
 }
 
-interface SearchOptions<Projection> { projection: Projection, maxTimeMS: number, termBudget?: number }
+interface SearchOptions<Projection> { projection: Projection, maxTimeMS: number, termBudget?: number, level?: number }
 
 /**
  * A page of the songs having every word (each a prefix of one of their words), in `_id` order after `after`.
@@ -132,7 +132,7 @@ interface SearchOptions<Projection> { projection: Projection, maxTimeMS: number,
  */
 export async function searchSongs<Projection extends Record<string, 1>> (
   { songs, searchTerms }: Pick<Collections, 'songs' | 'searchTerms'>, words: string[], limit: number, after: ObjectId | undefined,
-  { projection, maxTimeMS, termBudget = TERM_BUDGET }: SearchOptions<Projection>
+  { projection, maxTimeMS, termBudget = TERM_BUDGET, level }: SearchOptions<Projection>
 ): Promise<{ found: SongDocument[], next: ObjectId | null }> {
   const needed = neededWords(words)
   /** Song ids (hex) of a word's terms after `position`, at most `count`, in order. */
@@ -148,9 +148,10 @@ export async function searchSongs<Projection extends Record<string, 1>> (
   }
   async function songsHavingEveryWord (ids: string[]): Promise<SongDocument[]> {
     if (ids.length === 0) return []
-    const docs = await readByIds(songs, ids.map(hex => new ObjectId(hex)), { projection: { ...projection, search_prefixes: 1 }, ...bounds(maxTimeMS) })
+    const docs = await readByIds(songs, ids.map(hex => new ObjectId(hex)), { projection: { ...projection, search_prefixes: 1, level: 1 }, ...bounds(maxTimeMS) })
     const byId = new Map(docs.map(doc => [doc._id.toHexString(), doc]))
-    return ids.map(hex => byId.get(hex)).filter(doc => doc !== undefined && words.every(word => doc.search_prefixes.includes(word))) as SongDocument[]
+    return ids.map(hex => byId.get(hex))
+      .filter(doc => doc !== undefined && words.every(word => doc.search_prefixes.includes(word)) && (level === undefined || doc.level === level)) as SongDocument[]
   }
 
   const start = after?.toHexString() ?? ''
@@ -168,8 +169,11 @@ export async function searchSongs<Projection extends Record<string, 1>> (
   while (true) {
     const candidates = await withEveryWord(read, others)
     spent += read.length * others.length
-    const wanted = candidates.slice(0, limit + 1 - found.length)
+    // Within a level, every candidate's song is read (the level is the song's, and most candidates may be of
+    // another), and counts against the budget; otherwise only as many as the page still needs.
+    const wanted = level === undefined ? candidates.slice(0, limit + 1 - found.length) : candidates
     found.push(...await songsHavingEveryWord(wanted))
+    if (level !== undefined) spent += wanted.length
     if (found.length > limit) return { found: found.slice(0, limit), next: found[limit - 1]!._id }
     const cut = wanted.length < candidates.length
     if (!cut && read.length < size) return { found, next: null }

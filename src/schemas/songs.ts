@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { CURSOR_PATTERN } from '../lib/cursor.ts'
+import { SONG_LIST_CURSOR_PATTERN } from '../lib/song-list-cursor.ts'
 import { ref } from './ref.ts'
 
 /** Levels are small whole numbers; the bound also keeps Infinity and huge numbers out of queries. */
@@ -40,8 +41,21 @@ export const SongPatch = Type.Partial(Type.Object(songFields), {
 
 export const SongIdParams = Type.Object({ song_id: ObjectIdString })
 
+export const SongRating = Type.Object({
+  average: Type.Union([Type.Number({ minimum: 1, maximum: 5 }), Type.Null()], { description: 'The average of the song\'s ratings, as `GET /songs/avg/rating/{song_id}` answers it; `null` before the first.' }),
+  count: Type.Integer({ minimum: 0, description: 'How many ratings the song has.' })
+}, { $id: 'SongRating', additionalProperties: false })
+
+export const SongListItem = Type.Object({
+  ...Song.properties,
+  rating: ref(SongRating),
+  my_rating: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()], {
+    description: 'With a bearer token only: the caller\'s own stars for the song, `null` when they have not rated it.'
+  }))
+}, { $id: 'SongListItem', additionalProperties: false })
+
 export const SongPage = Type.Object({
-  items: Type.Array(ref(Song)),
+  items: Type.Array(ref(SongListItem)),
   next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` to get the next page; `null` on the last page.' })
 }, { $id: 'SongPage', additionalProperties: false })
 
@@ -55,7 +69,22 @@ export function pageQuery (things: string) {
 
 const PageQuery = pageQuery('Songs')
 
-export const ListSongsQuery = Type.Object(PageQuery, { additionalProperties: false })
+const LevelFilter = Type.Integer({ minimum: 1, maximum: MAX_LEVEL, description: `Only songs of this level, 1 to ${MAX_LEVEL}; every level when omitted.` })
+
+export const ListSongsQuery = Type.Object({
+  level: Type.Optional(LevelFilter),
+  sort: Type.Unsafe<'id' | 'difficulty'>({
+    type: 'string',
+    enum: ['id', 'difficulty'],
+    default: 'id',
+    description: '`id`: a stable order, newest songs last (the default). `difficulty`: easiest first, songs of the same difficulty by id.'
+  }),
+  ...PageQuery,
+  cursor: Type.Optional(Type.String({
+    pattern: SONG_LIST_CURSOR_PATTERN,
+    description: 'The `next_cursor` of the previous page, with the same `level` and `sort` (another is a 400 `CURSOR_MISMATCH`); omit for the first page.'
+  }))
+}, { additionalProperties: false })
 
 export const SearchSongsQuery = Type.Object({
   message: Type.String({
@@ -64,6 +93,7 @@ export const SearchSongsQuery = Type.Object({
     pattern: '[\\p{L}\\p{N}]',
     description: 'Words to find, 1 to 100 characters with at least one letter or digit; each word must start a word of the artist or title. Case, accents and punctuation are ignored.'
   }),
+  level: Type.Optional(LevelFilter),
   ...PageQuery
 }, { additionalProperties: false })
 

@@ -32,22 +32,23 @@ await importSongs(collections, Array.from({ length: ACCENTED }, (_, i) => ({
 })))
 const all: SongDocument[] = await collections.songs.find({}, { sort: { _id: 1 } }).toArray()
 
-/** The oracle: the songs having every word among their own words' prefixes, in `_id` order. */
-function expected (message: string): string[] {
+/** The oracle: the songs (of `level`, when given) having every word among their own words' prefixes, in `_id` order. */
+function expected (message: string, level?: number): string[] {
   const words = searchWords(message)
   return all.filter(song => {
+    if (level !== undefined && song.level !== level) return false
     const own = searchWords(`${song.artist} ${song.title}`)
     return words.every(word => own.some(w => w.startsWith(word)))
   }).map(song => song._id.toHexString())
 }
 
 /** Every page of a search, followed to its end: the ids in order, the pages' sizes. */
-async function followed (message: string, limit: number) {
+async function followed (message: string, limit: number, level?: number) {
   const ids: string[] = []
   const sizes: number[] = []
   let after: ObjectId | undefined
   do {
-    const { found, next } = await searchSongs(collections, searchWords(message), limit, after, { projection: { _id: 1 }, maxTimeMS: 120_000 })
+    const { found, next } = await searchSongs(collections, searchWords(message), limit, after, { projection: { _id: 1 }, maxTimeMS: 120_000, level })
     ids.push(...found.map(song => song._id.toHexString()))
     sizes.push(found.length)
     after = next ?? undefined
@@ -60,22 +61,23 @@ const common = vocabulary.filter(word => expected(word).length > MAX_READ_BATCH 
 
 t.ok(all.length === SONGS + ACCENTED && expected('the').length > 300, `the catalog holds ${all.length} songs, ${expected('the').length} with "the"`)
 
-t.test('chosen queries: common words, prefixes, accents, words rarely together, absent words', async t => {
-  const queries: Array<[string, number]> = [
+t.test('chosen queries: common words, prefixes, accents, words rarely together, absent words, within a level', async t => {
+  const queries: Array<[string, number, number?]> = [
+    ['the', 20, 3], ['the lo', 10, 7], ['senor', 100, 2], ['zzzz', 5, 3],
     ['THE', 97], ['l', 100], ['the lo', 37], ['lo the', 100], ['t th the', 100],
     ['senor', 30], ['SEÑOR nino', 100], ['über crème', 40], ['zoe angstrom', 10], ['łukasz cafe', 100], ['Lukasz', 100], ['beyonce senor', 20],
     ['zzzz', 5], ['the zzzz', 100], ['zz the', 1], ['x', 100]
   ]
-  for (const [message, limit] of queries) {
-    const want = expected(message)
+  for (const [message, limit, level] of queries) {
+    const want = expected(message, level)
     const started = Date.now()
-    const { ids, sizes } = await followed(message, limit)
+    const { ids, sizes } = await followed(message, limit, level)
     t.same(ids, want, `"${message}", limit ${limit}: ${want.length} songs, ${sizes.length} pages in ${Date.now() - started} ms`)
     t.ok(sizes.every(size => size <= limit), `"${message}": no page above the limit`)
   }
 })
 
-t.test('random queries of one to three words, limits 1–100: exactly the oracle\'s songs, every page at most the limit', async t => {
+t.test('random queries of one to three words, limits 1–100, in any level or one: exactly the oracle\'s songs, every page at most the limit', async t => {
   // Common words paired with any word: pairs that rarely meet, where the walk probes in rounds and spends its budget.
   const word = fc.oneof(
     { arbitrary: fc.constantFrom(...vocabulary), weight: 3 },
@@ -83,13 +85,15 @@ t.test('random queries of one to three words, limits 1–100: exactly the oracle
     { arbitrary: fc.constantFrom(...vocabulary).map(w => w.slice(0, 1 + (w.length >> 1))), weight: 2 },
     { arbitrary: fc.constant('qqq'), weight: 1 }
   )
-  await fc.assert(fc.asyncProperty(fc.array(word, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 100 }), async (words, limit) => {
+  // Within one level too (levels 1–15 have songs, 16 none): the level's songs among the matches.
+  const level = fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined, freq: 3 })
+  await fc.assert(fc.asyncProperty(fc.array(word, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 100 }), level, async (words, limit, level) => {
     const message = words.join(' ')
-    const want = expected(message)
+    const want = expected(message, level)
     // A one-song page of thousands of songs is thousands of requests: the limit grows with the matches, still random.
     const pageLimit = Math.max(limit, Math.min(100, Math.ceil(want.length / 15)))
-    const { ids, sizes } = await followed(message, pageLimit)
-    t.same(ids, want, `"${message}", limit ${pageLimit}: ${want.length} songs`)
+    const { ids, sizes } = await followed(message, pageLimit, level)
+    t.same(ids, want, `"${message}"${level === undefined ? '' : ` in level ${level}`}, limit ${pageLimit}: ${want.length} songs`)
     return sizes.every(size => size <= pageLimit)
   }), { seed: SEED, numRuns: ferretDB ? 25 : 60 })
 })

@@ -15,7 +15,7 @@ t.test('the client on the generated types typechecks with tsc', async t => {
   t.ok(program.getSourceFiles().some(file => file.fileName.endsWith('openapi/schema.d.ts')), 'checked against openapi/schema.d.ts')
 })
 
-t.test('the generated client drives a running server: pages, search, rating, summary and a typed 404', async t => {
+t.test('the generated client drives a running server: pages, search, rating, summary, a level easiest first and a typed 404', async t => {
   const { url } = await testDatabase(t)
   const port = await freePort()
   const server = await startServer({ MONGODB_URL: url, PORT: String(port), LOG_LEVEL: 'info' })
@@ -38,6 +38,12 @@ t.test('the generated client drives a running server: pages, search, rating, sum
 
   const summary = await client.GET('/songs/avg/rating/{song_id}', { params: { path: { song_id: songId } } })
   t.same(summary.data, rated.data)
+
+  // A level, easiest first: typed query parameters, and items typed with their rating.
+  const level = await client.GET('/songs', { params: { query: { level: 6, sort: 'difficulty', limit: 100 } } })
+  t.equal(level.response.status, 200)
+  t.ok(level.data!.items.length > 0 && level.data!.items.every(song => song.level === 6), 'only level 6')
+  t.same(level.data!.items.find(song => song.id === songId)?.rating, { average: 4, count: 1 }, 'each song with its rating')
 
   const missing = await client.GET('/songs/avg/rating/{song_id}', { params: { path: { song_id: '0123456789abcdef01234567' } } })
   t.equal(missing.data, undefined)

@@ -9,11 +9,12 @@ import { addTerms, removeTerms, searchSongs } from '../../db/search-terms.ts'
 import { searchPrefixesOf, songDocument } from '../../db/song-document.ts'
 import type { NewSong } from '../../db/song-file.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
-import type { DifficultyAverage, Song, SongPage } from '../../schemas/songs.ts'
+import type { DifficultyAverage, Song, SongListItem, SongPage } from '../../schemas/songs.ts'
 import type { RatingsRepository } from './ratings-repository.ts'
 import { songExists } from '../../lib/problems/catalog.ts'
 import { bounds, deadline } from '../../db/deadline.ts'
-import { readBatch } from '../../db/read-batch.ts'
+import { songListPage } from '../../db/song-list.ts'
+import { encodeSongListCursor, type SongListOrder, type SongListPosition } from '../../lib/song-list-cursor.ts'
 
 export type CatalogRepository = ReturnType<typeof catalogRepository>
 
@@ -44,12 +45,11 @@ function orSongExists (named: Pick<NewSong, 'artist' | 'title'> | null) {
  * `_id` and carry `maxTimeMS`; every write changes the level stats by deltas computed from the document an
  * atomic write returned, so concurrent writes keep them exact on MongoDB.
  */
-export function catalogRepository ({ songs, searchTerms, levelStats }: Collections, ratings: Pick<RatingsRepository, 'removeSong'>, { maxTimeMS }: { maxTimeMS: number }) {
-  function toPage (docs: StoredSong[], limit: number): Static<typeof SongPage> {
-    return {
-      items: docs.slice(0, limit).map(toSong),
-      next_cursor: docs.length > limit ? encodeCursor(docs[limit - 1]!._id) : null
-    }
+export function catalogRepository ({ songs, searchTerms, levelStats }: Collections, ratings: Pick<RatingsRepository, 'removeSong' | 'ratingsOfPage'>, { maxTimeMS }: { maxTimeMS: number }) {
+  /** The songs of a page with their ratings, and the caller's own with `viewer`: two reads for the whole page. */
+  async function withRatings (docs: StoredSong[], viewer: ObjectId | undefined): Promise<Static<typeof SongListItem>[]> {
+    const rated = await ratings.ratingsOfPage(docs.map(doc => doc._id), viewer)
+    return docs.map(doc => ({ ...toSong(doc), ...rated.get(doc._id.toHexString())! }))
   }
 
   /**
@@ -70,9 +70,19 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
   return {
     // The `_id` index is the right plan for a list page on every engine; a planner without statistics may
     // otherwise pick another index plus a sort of half the collection (seen on a PostgreSQL-based engine).
-    // Pages follow `_id` order through an `_id` range, never skip: a deep page costs what the first costs.
-    list: async (limit: number, after?: ObjectId) =>
-      toPage(await readBatch(songs, after ? { _id: { $gt: after } } : {}, limit + 1, { projection: SONG_FIELDS, sort: { _id: 1 }, hint: { _id: 1 }, ...bounds(maxTimeMS) }), limit),
+    /**
+     * A page of songs in `order` (all or one level's, by `_id` or easiest first) after `after`, with their ratings
+     * (and `viewer`'s own). Each order is a range of its own index walked from the cursor, never `skip`: a deep page
+     * costs what the first costs (src/db/song-list.ts).
+     */
+    async list (limit: number, order: SongListOrder, after?: SongListPosition, viewer?: ObjectId): Promise<Static<typeof SongPage>> {
+      const docs = await songListPage(songs, order, limit + 1, after, { projection: SONG_FIELDS, maxTimeMS })
+      const last = docs.length > limit ? docs[limit - 1]! : undefined
+      return {
+        items: await withRatings(docs.slice(0, limit), viewer),
+        next_cursor: last ? encodeSongListCursor(order, { id: last._id, difficulty: last.difficulty }) : null
+      }
+    },
 
     /**
      * `words` are normalized search words; each must be a prefix of a word of the song. Read through the search
@@ -80,9 +90,9 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
      * the catalog's size. A page of several words that are common but rarely together may hold fewer than `limit`
      * songs, with a `next_cursor` to go on.
      */
-    async search (words: string[], limit: number, after?: ObjectId): Promise<Static<typeof SongPage>> {
-      const { found, next } = await searchSongs({ songs, searchTerms }, words, limit, after, { projection: SONG_FIELDS, maxTimeMS })
-      return { items: found.map(toSong), next_cursor: next && encodeCursor(next) }
+    async search (words: string[], limit: number, after?: ObjectId, { level, viewer }: { level?: number, viewer?: ObjectId } = {}): Promise<Static<typeof SongPage>> {
+      const { found, next } = await searchSongs({ songs, searchTerms }, words, limit, after, { projection: SONG_FIELDS, maxTimeMS, level })
+      return { items: await withRatings(found, viewer), next_cursor: next && encodeCursor(next) }
     },
 
     async get (songId: ObjectId): Promise<Static<typeof Song> | null> {

@@ -13,7 +13,7 @@ import { encodeCursor } from '../../lib/cursor.ts'
 import type { RatingSummary, UserRating, UserRatingPage } from '../../schemas/ratings.ts'
 import { idempotencyKeyBusy } from '../../lib/problems/idempotency.ts'
 import { bounds } from '../../db/deadline.ts'
-import { readBatch } from '../../db/read-batch.ts'
+import { readBatch, readByIds } from '../../db/read-batch.ts'
 
 export type RatingsRepository = ReturnType<typeof ratingsRepository>
 
@@ -24,6 +24,9 @@ declare module 'fastify' {
 }
 
 type Summary = Static<typeof RatingSummary>
+
+/** What a list or search page shows of a song's ratings: its average and count, and the caller's own stars when signed in. */
+export interface PageRatings { rating: { average: number | null, count: number }, my_rating?: number | null }
 
 /** Who rates: a signed-in user's id, or nobody (an anonymous rating). */
 export interface Rater {
@@ -165,6 +168,27 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
 
     /** Clears what finished requests left to clear; at close. */
     flush: journal.flush,
+
+    /**
+     * For a page of songs: each song's rating as its summary answers it (`GET /songs/avg/rating/:id`'s average and
+     * count) and, for a signed-in caller, their own stars (null: not rated). Two reads for the whole page, each
+     * bounded by its length: the summaries by `_id`, the caller's ratings of those songs in their `{user_id,
+     * song_id}` index.
+     */
+    async ratingsOfPage (songIds: ObjectId[], userId?: ObjectId): Promise<Map<string, PageRatings>> {
+      const [summaries, mine] = await Promise.all([
+        readByIds(ratingSummaries, songIds, { projection: { count: 1, sum: 1 }, ...bounds(maxTimeMS) }),
+        userId
+          ? readBatch(userRatings, { user_id: userId, song_id: { $in: songIds } }, songIds.length, { projection: { _id: 0, song_id: 1, rating: 1 }, hint: { user_id: 1, song_id: 1 }, ...bounds(maxTimeMS) })
+          : []
+      ])
+      const bySong = new Map(summaries.map(summary => [summary._id.toHexString(), summary]))
+      const stars = new Map(mine.map(rating => [rating.song_id.toHexString(), rating.rating]))
+      return new Map(songIds.map(id => {
+        const { average, count } = toSummary(id, bySong.get(id.toHexString()) ?? null)
+        return [id.toHexString(), { rating: { average, count }, ...(userId && { my_rating: stars.get(id.toHexString()) ?? null }) }]
+      }))
+    },
 
     /** Every rating of a deleted song and its summary. */
     async removeSong (songId: ObjectId): Promise<void> {

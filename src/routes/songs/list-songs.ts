@@ -1,28 +1,35 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { decodeCursor } from '../../lib/cursor.ts'
+import { signedInUserId } from '../../plugins/app/authentication.ts'
+import { decodeSongListCursor } from '../../lib/song-list-cursor.ts'
 import { songPageExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
-import { NO_TOKEN } from '../../schemas/security.ts'
+import { TOKEN_OPTIONAL } from '../../schemas/security.ts'
 import { ListSongsQuery, SongPage } from '../../schemas/songs.ts'
 
 const listSongs: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.get('/', {
-    config: { cacheControl: 'public, max-age=60' },
+    config: { cacheControl: 'public, max-age=60', perCaller: true },
+    // A token that is sent must be valid: an invalid one is a 401, never an anonymous page.
+    preHandler: fastify.authenticateOptional,
     schema: {
       operationId: 'listSongs',
       tags: ['songs'],
       summary: 'List songs',
-      description: 'Songs in a stable order, a page at a time. Follow `next_cursor` until it is `null`; every page costs the same, however deep.',
-      security: NO_TOKEN,
+      description: 'Songs a page at a time: all of them or one `level`\'s, in a stable order or easiest first (`sort=difficulty`). ' +
+        'Follow `next_cursor` until it is `null`; every page costs the same, however deep. Each song carries its `rating` ' +
+        '(average and count, as `GET /songs/avg/rating/{song_id}` answers), and with a bearer token `my_rating`, the caller\'s own stars.',
+      security: TOKEN_OPTIONAL,
       querystring: ListSongsQuery,
       response: {
-        200: jsonResponse('A page of songs.', SongPage, songPageExample),
-        ...problemResponses({ field: 'querystring.limit', message: 'must be <= 100' })
+        200: jsonResponse('A page of songs with their ratings.', SongPage, songPageExample),
+        ...problemResponses({ field: 'querystring.limit', message: 'must be <= 100' }, 401)
       }
     }
   }, async function (request) {
-    const { limit, cursor } = request.query
-    return fastify.catalogRepository.list(limit, cursor === undefined ? undefined : decodeCursor(cursor))
+    const { limit, cursor, level, sort } = request.query
+    const order = { level, sort }
+    const viewer = request.user ? signedInUserId(request) : undefined
+    return fastify.catalogRepository.list(limit, order, cursor === undefined ? undefined : decodeSongListCursor(order, cursor), viewer)
   })
 }
 
