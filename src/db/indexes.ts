@@ -1,6 +1,5 @@
 import type { Collections } from './collections.ts'
 import { retryingTransient } from './retry-transient.ts'
-import { SONG_LIST_INDEXES } from './song-list.ts'
 
 /**
  * Idempotent; run at every start so a new database is ready before the first request. One index after another:
@@ -11,8 +10,6 @@ export async function ensureIndexes ({ songs, ratings, ratingSummaries, userRati
   const indexes: Array<() => Promise<string>> = [
     // The natural key: seeding twice, or from several servers at once, cannot duplicate a song.
     () => songs.createIndex({ artist: 1, title: 1 }, { unique: true, name: 'artist_title_unique' }),
-    // The list's orders (src/db/song-list.ts): a level's songs, easiest first, a level's easiest first.
-    ...Object.entries(SONG_LIST_INDEXES).map(([name, key]) => () => songs.createIndex(key, { name })),
     () => ratings.createIndex({ song_id: 1 }, { name: 'song_id' }),
     // Summaries with journaled changes left behind, oldest first, for the recovery pass.
     () => ratingSummaries.createIndex({ 'pending.at': 1 }, { name: 'pending_at' }),

@@ -5,20 +5,25 @@ import { insertSkippingDuplicates, insertUnlessDuplicate } from './unique-writes
 import { bounds, deadline } from './deadline.ts'
 import { readBatch, readByIds } from './read-batch.ts'
 import { deleteByIds } from './write-batches.ts'
+import { levelPrefix, orderPrefixes } from './order-keys.ts'
 
 /*
- * Search terms: one document per (search prefix, song), `_id` = `"<prefix> <song id in hex>"`. Search words hold
- * only letters and digits, so the space ends the prefix and `"<prefix>!"` is above every term of it: one prefix's
- * songs are one `_id` range, in the songs' `_id` order (fixed-width hex sorts as the ids do). An `_id` range scan
- * is ordered and bounded by its limit on every engine — MongoDB's `_id_` index, PostgreSQL's btree under DocumentDB —
- * so no plan depends on how many songs a word has, which a PostgreSQL-based engine cannot know: there a multikey
- * index on the songs either walks the whole `_id` index for a word no song has or sorts every song of a common word.
+ * Search terms: one document per (search prefix, song), `_id` = `"<prefix> <song id in hex>"`, and a song's order
+ * keys (src/db/order-keys.ts) in the same form. Search words hold only letters and digits, so the space ends the
+ * prefix and `"<prefix>!"` is above every term of it: one prefix's songs are one `_id` range, in the songs' `_id`
+ * order (fixed-width hex sorts as the ids do). An `_id` range scan is ordered and bounded by its limit on every
+ * engine — MongoDB's `_id_` index, PostgreSQL's btree under DocumentDB — so no plan depends on how many songs a word
+ * has, which a PostgreSQL-based engine cannot know: there a multikey index on the songs either walks the whole `_id`
+ * index for a word no song has or sorts every song of a common word.
  */
 
 type TermsCollection = Collections['searchTerms']
 
-/** Marks a database whose terms were built from its songs (a term `_id` always starts with a letter or digit). */
-const BUILT_MARKER = '#built'
+/**
+ * Marks a database whose terms and order keys were built from its songs (a term `_id` starts with a letter, a digit
+ * or "="). The marker of a build from before order keys, `#built`, is not enough: such a catalog is built again.
+ */
+const BUILT_MARKER = '#built-2'
 
 /** The song a build that has not finished got to: it resumes after it. */
 const PROGRESS_MARKER = '#progress'
@@ -40,22 +45,36 @@ const CLOCK_MARGIN_S = 600
 
 const termId = (prefix: string, songHex: string) => `${prefix} ${songHex}`
 
-function termsOf (songId: ObjectId, prefixes: Iterable<string>): SearchTermDocument[] {
-  const hex = songId.toHexString()
-  return [...prefixes].map(prefix => ({ _id: termId(prefix, hex) }))
+/** What a song's terms derive from: its search prefixes, its level and its difficulty. */
+export type TermSource = Pick<SongDocument, '_id' | 'search_prefixes' | 'level' | 'difficulty'>
+
+/** The `_id`s of a song's terms: one per search prefix, and its order keys. */
+export function termIdsOf (song: TermSource): string[] {
+  const hex = song._id.toHexString()
+  return [...song.search_prefixes, ...orderPrefixes(song)].map(prefix => termId(prefix, hex))
+}
+
+/** Adds terms by `_id` (what is there already is skipped); `timeoutMs` bounds each command (none for an import). */
+export async function addTermIds (searchTerms: TermsCollection, ids: string[], timeoutMs?: number): Promise<void> {
+  await insertSkippingDuplicates(searchTerms, ids.map((_id): SearchTermDocument => ({ _id })), timeoutMs)
+}
+
+/** Removes terms by `_id`; `timeoutMs` as for `addTermIds`. */
+export async function removeTermIds (searchTerms: TermsCollection, ids: string[], timeoutMs?: number): Promise<void> {
+  await deleteByIds(searchTerms, ids, timeoutMs)
 }
 
 /**
  * Adds the terms of songs (before the songs are written: a crash then leaves terms without a song, never a song
  * without terms); `timeoutMs` bounds each command (none for an import).
  */
-export async function addTerms (searchTerms: TermsCollection, songs: Pick<SongDocument, '_id' | 'search_prefixes'>[], timeoutMs?: number): Promise<void> {
-  await insertSkippingDuplicates(searchTerms, songs.flatMap(song => termsOf(song._id, song.search_prefixes)), timeoutMs)
+export async function addTerms (searchTerms: TermsCollection, songs: TermSource[], timeoutMs?: number): Promise<void> {
+  await addTermIds(searchTerms, songs.flatMap(termIdsOf), timeoutMs)
 }
 
-/** Removes the terms of songs' given prefixes (after the songs lost them); `timeoutMs` as for `addTerms`. */
-export async function removeTerms (searchTerms: TermsCollection, songs: Pick<SongDocument, '_id' | 'search_prefixes'>[], timeoutMs?: number): Promise<void> {
-  await deleteByIds(searchTerms, songs.flatMap(song => termsOf(song._id, song.search_prefixes)).map(term => term._id), timeoutMs)
+/** Removes the terms of songs (after the songs are gone); `timeoutMs` as for `addTerms`. */
+export async function removeTerms (searchTerms: TermsCollection, songs: TermSource[], timeoutMs?: number): Promise<void> {
+  await removeTermIds(searchTerms, songs.flatMap(termIdsOf), timeoutMs)
 }
 
 /**
@@ -92,7 +111,7 @@ export async function buildSearchTerms (
   let last = built?.after
   let read = 0
   while (true) {
-    const batch = await readBatch(songs, after ? { _id: { $gt: after } } : {}, batchSize, { projection: { _id: 1, search_prefixes: 1 }, sort: { _id: 1 }, hint: { _id: 1 } })
+    const batch = await readBatch(songs, after ? { _id: { $gt: after } } : {}, batchSize, { projection: { _id: 1, search_prefixes: 1, level: 1, difficulty: 1 }, sort: { _id: 1 }, hint: { _id: 1 } })
     await addTerms(searchTerms, batch)
     read += batch.length
     done += batch.length
@@ -134,7 +153,8 @@ export async function searchSongs<Projection extends Record<string, 1>> (
   { songs, searchTerms }: Pick<Collections, 'songs' | 'searchTerms'>, words: string[], limit: number, after: ObjectId | undefined,
   { projection, maxTimeMS, termBudget = TERM_BUDGET, level }: SearchOptions<Projection>
 ): Promise<{ found: SongDocument[], next: ObjectId | null }> {
-  const needed = neededWords(words)
+  // Within a level, the level's order key is one more word to have: its range lists the level's songs in `_id` order.
+  const needed = [...neededWords(words), ...(level === undefined ? [] : [levelPrefix(level)])]
   /** Song ids (hex) of a word's terms after `position`, at most `count`, in order. */
   async function songsOfWord (word: string, position: string, count: number): Promise<string[]> {
     const terms = await readBatch(searchTerms, { _id: { $gt: termId(word, position), $lt: `${word}!` } }, count, { projection: { _id: 1 }, sort: { _id: 1 }, hint: { _id: 1 }, ...bounds(maxTimeMS) })
@@ -169,11 +189,8 @@ export async function searchSongs<Projection extends Record<string, 1>> (
   while (true) {
     const candidates = await withEveryWord(read, others)
     spent += read.length * others.length
-    // Within a level, every candidate's song is read (the level is the song's, and most candidates may be of
-    // another), and counts against the budget; otherwise only as many as the page still needs.
-    const wanted = level === undefined ? candidates.slice(0, limit + 1 - found.length) : candidates
+    const wanted = candidates.slice(0, limit + 1 - found.length)
     found.push(...await songsHavingEveryWord(wanted))
-    if (level !== undefined) spent += wanted.length
     if (found.length > limit) return { found: found.slice(0, limit), next: found[limit - 1]!._id }
     const cut = wanted.length < candidates.length
     if (!cut && read.length < size) return { found, next: null }

@@ -1,35 +1,42 @@
+import { ObjectId } from 'mongodb'
 import type { Collections } from './collections.ts'
 import type { SongDocument } from './documents.ts'
 import { bounds } from './deadline.ts'
-import { readBatch } from './read-batch.ts'
+import { orderRange } from './order-keys.ts'
+import { MAX_READ_BATCH, readBatch, readByIds } from './read-batch.ts'
 import type { SongListOrder, SongListPosition } from '../lib/song-list-cursor.ts'
 
-/** The index each order of the list walks (besides `_id_` for the whole catalog in `_id` order), by name. */
-export const SONG_LIST_INDEXES = {
-  level_id: { level: 1, _id: 1 },
-  difficulty_id: { difficulty: 1, _id: 1 },
-  level_difficulty_id: { level: 1, difficulty: 1, _id: 1 }
-} as const
-
-function indexOf ({ level, sort }: SongListOrder) {
-  if (sort === 'difficulty') return level === undefined ? SONG_LIST_INDEXES.difficulty_id : SONG_LIST_INDEXES.level_difficulty_id
-  return level === undefined ? { _id: 1 } as const : SONG_LIST_INDEXES.level_id
-}
+/** Rounds a page reads at most when order keys it meets are leftovers of an interrupted write (rare: one more round). */
+const MAX_ROUNDS = 4
 
 /**
- * Up to `count` songs in `order` after `after`, each read a range of the order's own index walked in order with a
- * limit, sorted and hinted by that index's keys: no sort in memory, no plan left to a planner's estimate (a
- * PostgreSQL-based engine has none to go by). After a difficulty the range is in two parts, each one an index range:
- * the songs of that same difficulty after the `_id`, then those of a higher difficulty.
+ * Up to `count` songs in `order` after `after`. The whole catalog in `_id` order is the songs' own `_id` range; any
+ * other order is its range of order keys in `search_terms` (src/db/order-keys.ts), walked in order with a limit, then
+ * those songs by `_id`: two reads, both on the `_id` index, whatever the catalog's size. A key whose song no longer
+ * has that level or difficulty (a write that stopped between the song and its keys) is skipped.
  */
 export async function songListPage<P extends Record<string, 1>> (
-  songs: Collections['songs'], order: SongListOrder, count: number, after: SongListPosition | undefined, { projection, maxTimeMS }: { projection: P, maxTimeMS: number }
+  { songs, searchTerms }: Pick<Collections, 'songs' | 'searchTerms'>, order: SongListOrder, count: number, after: SongListPosition | undefined,
+  { projection, maxTimeMS }: { projection: P, maxTimeMS: number }
 ): Promise<SongDocument[]> {
-  const index = indexOf(order)
-  const read = (filter: Record<string, unknown>, n: number) => readBatch(songs, { ...(order.level === undefined ? {} : { level: order.level }), ...filter }, n, { projection, sort: index, hint: index, ...bounds(maxTimeMS) })
-  if (!after) return read({}, count)
-  if (order.sort === 'id') return read({ _id: { $gt: after.id } }, count)
-  const tied = await read({ difficulty: after.difficulty, _id: { $gt: after.id } }, count)
-  if (tied.length === count) return tied
-  return [...tied, ...await read({ difficulty: { $gt: after.difficulty } }, count - tied.length)]
+  if (order.level === undefined && order.sort === 'id') {
+    return readBatch(songs, after ? { _id: { $gt: after.id } } : {}, count, { projection, sort: { _id: 1 }, hint: { _id: 1 }, ...bounds(maxTimeMS) })
+  }
+  const found: SongDocument[] = []
+  let range = orderRange(order, after)
+  for (let round = 0; round < MAX_ROUNDS && found.length < count; round++) {
+    const asked = Math.min(MAX_READ_BATCH, (count - found.length) * (round + 1))
+    const keys = await readBatch(searchTerms, { _id: range }, asked, { projection: { _id: 1 }, sort: { _id: 1 }, hint: { _id: 1 }, ...bounds(maxTimeMS) })
+    const byId = new Map((await readByIds(songs, keys.map(key => new ObjectId(key._id.slice(-24))), { projection: { ...projection, level: 1, difficulty: 1 }, ...bounds(maxTimeMS) }))
+      .map(song => [song._id.toHexString(), song]))
+    for (const key of keys) {
+      const song = byId.get(key._id.slice(-24))
+      // The song's key in this order as the song is now: a key of a level or difficulty it no longer has is a leftover.
+      const current = song && (order.level === undefined || song.level === order.level) && orderRange(order, { id: song._id, difficulty: song.difficulty }).$gt
+      if (current === key._id && found.length < count) found.push(song!)
+    }
+    if (keys.length < asked) break
+    range = { ...range, $gt: keys.at(-1)!._id }
+  }
+  return found
 }

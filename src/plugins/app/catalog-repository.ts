@@ -5,7 +5,7 @@ import type { Collections } from '../../db/collections.ts'
 import type { SongDocument } from '../../db/documents.ts'
 import { isDuplicateKey } from '../../db/engine-errors.ts'
 import { applyLevelStatsChange, levelStatsChange } from '../../db/level-stats.ts'
-import { addTerms, removeTerms, searchSongs } from '../../db/search-terms.ts'
+import { addTermIds, addTerms, removeTermIds, removeTerms, searchSongs, termIdsOf } from '../../db/search-terms.ts'
 import { searchPrefixesOf, songDocument } from '../../db/song-document.ts'
 import type { NewSong } from '../../db/song-file.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
@@ -26,6 +26,9 @@ declare module 'fastify' {
 
 // Derived fields stay in the database.
 const SONG_FIELDS = { artist: 1, title: 1, difficulty: 1, level: 1, released: 1 } as const
+
+/** What a song's terms derive from (src/db/search-terms.ts). */
+const TERM_FIELDS = { search_prefixes: 1, level: 1, difficulty: 1 } as const
 
 type StoredSong = Omit<SongDocument, 'search_prefixes'>
 
@@ -53,13 +56,13 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
   }
 
   /**
-   * Ends a rename: removes the terms of prefixes the song may have lost (`dropped`), then adds the terms of the
-   * name it has now. A concurrent rename may have removed some of those after this one's song changed; whichever
-   * of them removes last reads the song after that and puts its terms back, so terms always cover the name.
+   * Ends a change of a song's terms: removes those it may have lost (`dropped`, term `_id`s), then adds the terms of
+   * the song as it is now. A concurrent change may have removed some of those after this one's song changed;
+   * whichever of them removes last reads the song after that and puts its terms back, so terms always cover it.
    */
   async function settleTerms (songId: ObjectId, dropped: string[]): Promise<void> {
-    await removeTerms(searchTerms, [{ _id: songId, search_prefixes: dropped }], maxTimeMS)
-    const current = await songs.findOne({ _id: songId }, { projection: { search_prefixes: 1 }, ...bounds(maxTimeMS) })
+    await removeTermIds(searchTerms, dropped, maxTimeMS)
+    const current = await songs.findOne({ _id: songId }, { projection: TERM_FIELDS, ...bounds(maxTimeMS) })
     if (current) await addTerms(searchTerms, [current], maxTimeMS)
   }
 
@@ -76,7 +79,7 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
      * costs what the first costs (src/db/song-list.ts).
      */
     async list (limit: number, order: SongListOrder, after?: SongListPosition, viewer?: ObjectId): Promise<Static<typeof SongPage>> {
-      const docs = await songListPage(songs, order, limit + 1, after, { projection: SONG_FIELDS, maxTimeMS })
+      const docs = await songListPage({ songs, searchTerms }, order, limit + 1, after, { projection: SONG_FIELDS, maxTimeMS })
       const last = docs.length > limit ? docs[limit - 1]! : undefined
       return {
         items: await withRatings(docs.slice(0, limit), viewer),
@@ -123,21 +126,25 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
     },
 
     /**
-     * Changes some fields of a song; null when there is no such song. A new artist or title changes the search
-     * prefixes, which derive from both: the update applies only while the artist and title it was computed from
-     * are still the song's, and is computed again otherwise. The terms of new prefixes are added before the song
-     * changes and those of prefixes it lost removed after (settleTerms), so a crash leaves only extra terms.
+     * Changes some fields of a song; null when there is no such song. A new artist, title, level or difficulty
+     * changes the song's terms (search prefixes derive from the name, order keys from the level and difficulty):
+     * the update applies only while the fields it was computed from are still the song's, and is computed again
+     * otherwise. New terms are added before the song changes and those it lost removed after (settleTerms), so a
+     * crash leaves only extra terms.
      */
     async update (songId: ObjectId, patch: Partial<NewSong>): Promise<Static<typeof Song> | null> {
       const renamed = patch.artist !== undefined || patch.title !== undefined
+      const rekeyed = renamed || patch.level !== undefined || patch.difficulty !== undefined
       while (true) {
-        const seen = renamed ? await songs.findOne({ _id: songId }, { projection: { artist: 1, title: 1, search_prefixes: 1 }, ...bounds(maxTimeMS) }) : null
-        if (renamed && !seen) return null
+        const seen = rekeyed ? await songs.findOne({ _id: songId }, { projection: { artist: 1, title: 1, ...TERM_FIELDS }, ...bounds(maxTimeMS) }) : null
+        if (rekeyed && !seen) return null
         const named = seen && { artist: patch.artist ?? seen.artist, title: patch.title ?? seen.title }
-        const prefixes = named && searchPrefixesOf(named)
-        const added = seen && prefixes ? prefixes.filter(prefix => !seen.search_prefixes.includes(prefix)) : []
-        await addTerms(searchTerms, [{ _id: songId, search_prefixes: added }], maxTimeMS)
-        const filter = seen ? { _id: songId, artist: seen.artist, title: seen.title } : { _id: songId }
+        const prefixes = named && renamed ? searchPrefixesOf(named) : undefined
+        const had = seen ? termIdsOf(seen) : []
+        const has = seen ? termIdsOf({ ...seen, ...patch, search_prefixes: prefixes ?? seen.search_prefixes }) : []
+        const added = has.filter(id => !had.includes(id))
+        await addTermIds(searchTerms, added, maxTimeMS)
+        const filter = seen ? { _id: songId, artist: seen.artist, title: seen.title, level: seen.level, difficulty: seen.difficulty } : { _id: songId }
         const $set = prefixes ? { ...patch, search_prefixes: prefixes } : patch
         // No projection on findAndModify: FerretDB 1 does not implement one there (the whole song comes back).
         const before = await songs.findOneAndUpdate(filter, { $set }, { returnDocument: 'before', ...bounds(maxTimeMS) })
@@ -145,13 +152,13 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
             await settleTerms(songId, added)
             return orSongExists(named)(error)
           })
-        // Renamed by another write since it was read: compute the prefixes again from the name it has now.
-        if (!before && renamed) {
+        // Changed by another write since it was read: compute the terms again from what it has now.
+        if (!before && rekeyed) {
           await settleTerms(songId, added)
           continue
         }
         if (!before) return null
-        if (seen && prefixes) await settleTerms(songId, seen.search_prefixes.filter(prefix => !prefixes.includes(prefix)))
+        if (seen) await settleTerms(songId, had.filter(id => !has.includes(id)))
         const after = { ...before, ...patch }
         await changeLevelStats(before, after)
         return toSong(after)

@@ -32,7 +32,9 @@ async function postgresPlans (t: Test, db: Db, reads: [string, () => Promise<unk
       t.comment(`${name}: ${nodes.join(' <- ')}`)
       t.notOk(plan.nodes.some(node => node.type === 'Seq Scan'), `${name}: no sequential scan of a collection`)
       if (name.endsWith('page') && command.find === 'songs' && Object.keys(command.hint ?? {}).join() === '_id') t.ok(plan.nodes.some(node => node.index === '_id_'), `${name}: walks _id_`)
-      if (name.startsWith('search') || name.endsWith('page')) t.notOk(plan.nodes.some(node => node.type === 'Sort'), `${name} (find on ${command.find}): no sort`)
+      // A user's ratings page is left out: that engine sorts the one user's ratings (its `{user_id, order}` index
+      // returns no order), bounded by what one user has rated, not by the catalog.
+      if (name.startsWith('search') || (name.endsWith('page') && command.find !== 'user_ratings')) t.notOk(plan.nodes.some(node => node.type === 'Sort'), `${name} (find on ${command.find}): no sort`)
     }
   }
 }
@@ -105,8 +107,9 @@ t.test('every find that reads a bounded number of documents asks for one batch t
       if (command.limit === undefined) t.not(command.singleBatch, true, `${name}: no limit, so no single batch (it would cut the answer short)`)
       else {
         t.equal(command.singleBatch, true, `${name}: limit ${command.limit} in a single batch`)
-        // Without a batch size an engine answers its default first batch (101 on FerretDB 1 and 2) and closes the cursor.
-        t.ok(command.batchSize >= command.limit, `${name}: a batch size (${command.batchSize}) that holds the limit`)
+        // Without a batch size an engine answers its default first batch (101 on FerretDB 1 and 2) and closes the
+        // cursor; one document (a point read, `findOne`) always fits it.
+        if (command.limit > 1) t.ok(command.batchSize >= command.limit, `${name}: a batch size (${command.batchSize}) that holds the limit`)
       }
       if (name.endsWith('page') && command.find === 'songs') t.same(command.hint, { _id: 1 }, `${name}: hinted to _id_`)
     }
@@ -143,8 +146,7 @@ t.test('every search reads _id ranges and _id lists, each with a limit, within a
     }
     // One round reads limit + 1 terms per word; later rounds stay within the budget.
     t.ok(read.search_terms! <= TERM_BUDGET + 2 * (limit + 1), `${name}: ${read.search_terms} terms at most`)
-    // Within a level every candidate's song is read, within the budget; otherwise at most a page and one.
-    t.ok(read.songs! <= (name.includes('level') ? TERM_BUDGET : limit + 1), `${name}: ${read.songs} songs at most`)
+    t.ok(read.songs! <= limit + 1, `${name}: ${read.songs} songs at most`)
     t.ok(read.rating_summaries! <= limit && read.user_ratings! <= limit, `${name}: the ratings of the page's songs only`)
   }
 })

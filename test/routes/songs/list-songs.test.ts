@@ -39,7 +39,7 @@ t.test('GET /songs defaults to 20 per page and returns full songs', async t => {
   t.equal(page.next_cursor, null)
   for (const song of page.items) {
     t.match(song, { id: /^[0-9a-f]{24}$/, artist: String, title: String, difficulty: Number, level: Number, released: /^\d{4}-\d{2}-\d{2}$/ })
-    t.same(Object.keys(song).sort(), ['artist', 'difficulty', 'id', 'level', 'released', 'title'], 'no internal fields leak')
+    t.same(Object.keys(song).sort(), ['artist', 'difficulty', 'id', 'level', 'rating', 'released', 'title'], 'no internal fields leak')
   }
   t.match(page.items.find((s: { title: string }) => s.title === 'Awaki-Waki'), { artist: 'Mr Fastfinger', difficulty: 15, level: 13, released: '2012-05-11' })
 })
