@@ -49,7 +49,7 @@ const baseUrl = loadConfig().mongodbUrl
 interface Row { route: string, reqPerSec: number, p50: number, p97_5: number, p99: number, non2xx: number, errors: number, ratio: number, found?: Found }
 /** Songs in the 200 answers of a list or search row: their mean, fewest and most (a search that finds nothing shows as 0). */
 interface Found { mean: number, min: number, max: number }
-interface Case { route: string, method?: 'GET' | 'POST', paths: () => string, body?: () => string }
+interface Case { route: string, method?: 'GET' | 'POST', paths: () => string, body?: () => string, headers?: Record<string, string> }
 
 const label = (n: number) => n >= 1e6 && n % 1e5 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 100 === 0 ? `${n / 1e3}k` : String(n)
 
@@ -59,7 +59,7 @@ function random (salt: number) {
 }
 
 /** The realistic parameter mixes, drawn from the catalog itself (its ids and its words). */
-function cases (songs: number, hotSong: string): Case[] {
+function cases (songs: number, hotSong: string, signedIn: Record<string, string>): Case[] {
   const ordinals = Array.from({ length: 5000 }, (_, i) => Math.floor((i * songs) / 5000))
   const ids = ordinals.map(ordinal => songId(seed, ordinal).toHexString())
   // Deep pages: cursors from the back half of the catalog, as a crawl reaches them.
@@ -73,6 +73,7 @@ function cases (songs: number, hotSong: string): Case[] {
   const absent = ['zzzz', 'xylophone', 'quokka', 'vv', 'kz9']
   const pick = random(1)
   const search = (messages: string[]) => () => `/songs/search?limit=20&message=${encodeURIComponent(pick(messages))}`
+  const levelsWithSongs = Array.from({ length: LEVELS }, (_, i) => i + 1)
   return [
     // The O(1) routes first, the scanning ones last: requests still running when a case ends must not slow the next.
     { route: 'baseline (constant JSON)', paths: () => BASELINE_PATH },
@@ -82,14 +83,19 @@ function cases (songs: number, hotSong: string): Case[] {
     { route: 'POST /songs/rating (one hot song)', method: 'POST', paths: () => '/songs/rating', body: () => JSON.stringify({ song_id: hotSong, rating: 4 }) },
     { route: 'GET /songs first page', paths: () => '/songs?limit=20' },
     { route: 'GET /songs deep page', paths: () => `/songs?limit=20&cursor=${pick(cursors)}` },
+    { route: 'GET /songs signed in (my_rating)', paths: () => '/songs?limit=20', headers: signedIn },
+    { route: 'GET /songs a level', paths: () => `/songs?limit=20&level=${pick(levelsWithSongs)}` },
+    { route: 'GET /songs by difficulty', paths: () => '/songs?limit=20&sort=difficulty' },
+    { route: 'GET /songs a level by difficulty', paths: () => `/songs?limit=20&sort=difficulty&level=${pick(levelsWithSongs)}` },
     { route: 'GET /songs/search common word', paths: search(common) },
     { route: 'GET /songs/search rare word', paths: search(rare) },
     { route: 'GET /songs/search absent word', paths: search(absent) },
-    { route: 'GET /songs/search two words', paths: search(several) }
+    { route: 'GET /songs/search two words', paths: search(several) },
+    { route: 'GET /songs/search within a level', paths: () => `/songs/search?limit=20&message=${encodeURIComponent(pick(common))}&level=${pick(levelsWithSongs)}` }
   ]
 }
 
-async function drive (url: string, { method = 'GET', paths, body }: Case, seconds: number, found: number[] = []): Promise<Result> {
+async function drive (url: string, { method = 'GET', paths, body, headers = {} }: Case, seconds: number, found: number[] = []): Promise<Result> {
   return autocannon({
     url,
     connections,
@@ -97,13 +103,28 @@ async function drive (url: string, { method = 'GET', paths, body }: Case, second
     timeout: 30,
     requests: [{
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       setupRequest: request => ({ ...request, path: paths(), ...(body ? { body: body() } : {}) }),
       onResponse: (status, answer) => {
         if (status === 200 && answer.startsWith('{"items":')) found.push((JSON.parse(answer) as { items: unknown[] }).items.length)
       }
     }]
   })
+}
+
+/**
+ * A user signed up for the run, who has rated some songs of the first pages: the signed-in case's bearer token.
+ * Every request of that case also checks the token (a point read of the user), as any signed-in request does.
+ */
+async function signedInListener (url: string, songs: number): Promise<Record<string, string>> {
+  const credentials = { username: `bench${Date.now()}`, password: 'bench-listener-password' }
+  const post = (path: string, body: object, headers: Record<string, string> = {}) =>
+    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+  await post('/users', credentials)
+  const { access_token: token } = await (await post('/auth/token', credentials)).json() as { access_token: string }
+  const authorization = { authorization: `Bearer ${token}` }
+  for (let ordinal = 0; ordinal < Math.min(songs, 40); ordinal += 3) await post('/songs/rating', { song_id: songId(seed, ordinal).toHexString(), rating: 4 }, authorization)
+  return authorization
 }
 
 async function withServer<T> (databaseUrl: string, run: (url: string) => Promise<T>): Promise<T> {
@@ -156,9 +177,9 @@ async function benchSize (songs: number, ratings: number) {
     // The most rated song of the catalog gets the hot-song posts.
     const perSong = ratingsPerSong(songs, ratings)
     const hotId = songId(seed, perSong.reduce((best, count, ordinal) => count > perSong[best]! ? ordinal : best, 0))
-    const list = cases(songs, hotId.toHexString())
     const results: { route: string, result: Result, found: number[] }[] = []
     await withServer(databaseUrl, async url => {
+      const list = cases(songs, hotId.toHexString(), await signedInListener(url, songs))
       await drive(url, list[0]!, 2) // warm-up: connections, JIT
       for (const benchCase of list) {
         process.stderr.write(`${benchCase.route}…\n`)
@@ -166,7 +187,7 @@ async function benchSize (songs: number, ratings: number) {
         results.push({ route: benchCase.route, result: await drive(url, benchCase, duration, found), found })
         // Drain: one more request of the same kind answers after those the server was still working on.
         await fetch(`${url}${benchCase.paths()}`, {
-          method: benchCase.method ?? 'GET', headers: { 'content-type': 'application/json' }, body: benchCase.body?.(), signal: AbortSignal.timeout(300_000)
+          method: benchCase.method ?? 'GET', headers: { 'content-type': 'application/json', ...benchCase.headers }, body: benchCase.body?.(), signal: AbortSignal.timeout(300_000)
         }).catch(() => {})
       }
     })
