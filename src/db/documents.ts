@@ -63,7 +63,7 @@ export interface SongDocument {
  */
 export interface SearchTermDocument {
   _id: string
-  /** Only on the build's two markers (`#built`, `#progress`): the last song whose terms the build wrote. */
+  /** Only on the build's two markers (`#built-2`, `#progress`): the last song whose terms the build wrote. */
   after?: ObjectId
 }
 
