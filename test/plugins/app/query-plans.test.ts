@@ -111,7 +111,8 @@ t.test('every find that reads a bounded number of documents asks for one batch t
         // cursor; one document (a point read, `findOne`) always fits it.
         if (command.limit > 1) t.ok(command.batchSize >= command.limit, `${name}: a batch size (${command.batchSize}) that holds the limit`)
       }
-      if (name.endsWith('page') && command.find === 'songs') t.same(command.hint, { _id: 1 }, `${name}: hinted to _id_`)
+      // A page's songs are an `_id` range hinted to `_id_`, or (any other order) the `_id` list its order keys gave.
+      if (name.endsWith('page') && command.find === 'songs' && !('$in' in (command.filter._id ?? {}))) t.same(command.hint, { _id: 1 }, `${name}: hinted to _id_`)
     }
   }
 })
