@@ -801,8 +801,8 @@ export interface operations {
                      *           "level": 13,
                      *           "released": "2016-10-26",
                      *           "rating": {
-                     *             "average": 4.5,
-                     *             "count": 2
+                     *             "average": null,
+                     *             "count": 0
                      *           }
                      *         },
                      *         {
@@ -1175,10 +1175,9 @@ export interface operations {
                      *           "level": 6,
                      *           "released": "2016-04-01",
                      *           "rating": {
-                     *             "average": 4,
-                     *             "count": 1
-                     *           },
-                     *           "my_rating": 4
+                     *             "average": null,
+                     *             "count": 0
+                     *           }
                      *         }
                      *       ],
                      *       "next_cursor": null

@@ -33,15 +33,15 @@ export const SEARCH_MESSAGE_EXAMPLE = 'ALABAMA sun'
 
 export const LEVEL_EXAMPLE = 13
 
+/** The seeded catalog has no rating yet. */
 const unrated = { average: null, count: 0 }
 
 export const songPageExample: Static<typeof SongPage> = {
-  items: [{ ...songs.lycanthropic, rating: { average: 4.5, count: 2 } }, { ...songs.newKennel, rating: unrated }],
+  items: [{ ...songs.lycanthropic, rating: unrated }, { ...songs.newKennel, rating: unrated }],
   next_cursor: encodeCursor(ObjectId.createFromHexString(songs.newKennel.id))
 }
 
-/** A signed-in caller's search: each song with their own stars too. */
-export const searchResultExample: Static<typeof SongPage> = { items: [{ ...songs.alabamaSunrise, rating: { average: 4, count: 1 }, my_rating: 4 }], next_cursor: null }
+export const searchResultExample: Static<typeof SongPage> = { items: [{ ...songs.alabamaSunrise, rating: unrated }], next_cursor: null }
 
 export const difficultyAverageExample: Static<typeof DifficultyAverage> = { average_difficulty: 14.096, songs: 5, level: LEVEL_EXAMPLE }
 

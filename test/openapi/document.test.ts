@@ -98,7 +98,8 @@ t.test('the examples are songs of seed/songs.json, except a new song and a chang
     return value
   })
   t.ok(songs.length >= 3, `${songs.length} example songs`)
-  for (const { id, ...song } of songs) {
+  // A list or search item is a song with its rating (and a caller's own stars): the song's own fields are compared.
+  for (const { id, rating, my_rating: mine, ...song } of songs) {
     const fields = JSON.stringify(song)
     if (fields === newSong) {
       t.notOk(seeded.some(seed => seed.includes(`"title":${JSON.stringify(songInputExample.title)}`)), 'the new song is not a seed song')
@@ -131,8 +132,8 @@ t.test('a bearer security scheme, and every operation says whether it needs a to
   }
   const security = Object.fromEntries(operationsOf(spec).map(({ operation }) => [operation.operationId, operation.security]))
   t.same(security.getCurrentUser, [{ bearerAuth: [] }], 'GET /users/me requires a token')
-  t.same(security.rateSong, [{}, { bearerAuth: [] }], 'POST /songs/rating takes one optionally')
-  for (const id of ['listSongs', 'searchSongs', 'getRatingSummary', 'getHealth', 'getReadiness', 'createUser', 'signIn', 'refreshTokens', 'signOut']) {
+  for (const id of ['rateSong', 'listSongs', 'searchSongs']) t.same(security[id], [{}, { bearerAuth: [] }], `${id} takes one optionally`)
+  for (const id of ['getRatingSummary', 'getHealth', 'getReadiness', 'createUser', 'signIn', 'refreshTokens', 'signOut']) {
     t.same(security[id], [], `${id} needs no token`)
   }
 })
