@@ -1144,7 +1144,7 @@ export interface operations {
                 message: string;
                 /**
                  * @description Only songs of this level, 1 to 1000; every level when omitted.
-                 * @example 13
+                 * @example 6
                  */
                 level?: number;
                 /** @description Songs per page: 1 to 100, 20 when omitted. */

@@ -93,7 +93,8 @@ export const SearchSongsQuery = Type.Object({
     pattern: '[\\p{L}\\p{N}]',
     description: 'Words to find, 1 to 100 characters with at least one letter or digit; each word must start a word of the artist or title. Case, accents and punctuation are ignored.'
   }),
-  level: Type.Optional(LevelFilter),
+  // The level of the example search's song (Alabama Sunrise), so that trying the example finds it.
+  level: Type.Optional({ ...LevelFilter, examples: [6] }),
   ...PageQuery
 }, { additionalProperties: false })
 

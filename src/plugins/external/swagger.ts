@@ -18,7 +18,7 @@ function withOptionalDefaults (schema: FastifySchema): FastifySchema {
   return { ...schema, querystring: { ...query, required } }
 }
 
-/** The path and query parameters with their examples (PARAMETER_EXAMPLES), which the schemas themselves do not carry. */
+/** The path and query parameters with their examples (PARAMETER_EXAMPLES), where the schemas themselves carry none. */
 function withParameterExamples (schema: FastifySchema): FastifySchema {
   const withExamples = (part: unknown) => {
     const { properties } = (part ?? {}) as ObjectSchema
@@ -26,7 +26,7 @@ function withParameterExamples (schema: FastifySchema): FastifySchema {
     return {
       ...part as object,
       properties: Object.fromEntries(Object.entries(properties).map(([name, property]) =>
-        [name, name in PARAMETER_EXAMPLES ? { ...property, examples: [PARAMETER_EXAMPLES[name]] } : property]))
+        [name, name in PARAMETER_EXAMPLES && !('examples' in property) ? { ...property, examples: [PARAMETER_EXAMPLES[name]] } : property]))
     }
   }
   return schema && { ...schema, params: withExamples(schema.params), querystring: withExamples(schema.querystring) }
