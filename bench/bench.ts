@@ -4,6 +4,7 @@
 // (--songs 10000,1000000 --ratings 50000,5000000) run one after the other and add a growth table; so does
 // --growth-from bench/results/<earlier run>.json.
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
@@ -139,6 +140,8 @@ async function withServer<T> (databaseUrl: string, run: (url: string) => Promise
       BENCH_WORKERS: String(workers),
       LOG_LEVEL: 'warn',
       RATE_LIMIT_MAX: '1000000000',
+      // One signing key for every worker process: a token one signed is valid on all (unset, each draws its own).
+      JWT_SECRET: randomBytes(48).toString('base64'),
       MAX_EVENT_LOOP_DELAY_MS: '60000',
       MONGODB_TIMEOUT_MS: '60000'
     },
