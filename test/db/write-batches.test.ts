@@ -34,16 +34,10 @@ t.test('past 25,000 operations: commands of at most MAX_WRITE_BATCH, duplicates 
   t.ok(sizes.every(size => size.operations <= MAX_WRITE_BATCH && MAX_WRITE_BATCH <= EVERY_ENGINE_ACCEPTS), `the largest carried ${Math.max(...sizes.map(size => size.operations))} operations`)
 
   sizes.length = 0
-  const upserts = await writeInBatches(terms, Array.from({ length: 3000 }, (_, i) => ({ updateOne: { filter: { _id: `term ${25_000 + i}` }, update: { $set: { seen: true } }, upsert: true } })))
-  t.match(upserts, { matched: 1000, upserted: 2000 }, 'the last 1,000 matched, 2,000 new')
-  t.equal(upserts.upsertedIds.length, 2000)
-  t.same(sizes.map(size => size.operations), [1000, 1000, 1000], 'three update commands of 1,000')
-
-  sizes.length = 0
   const deleted = await deleteByIds(terms, Array.from({ length: 2500 }, (_, i) => `term ${i}`))
   t.equal(deleted, 2500)
-  t.ok(sizes.every(size => size.command === 'delete' && size.operations === 1), 'one statement a command')
-  t.equal(await terms.countDocuments(), COUNT + 2000 - 2500)
+  t.ok(sizes.every(size => size.command === 'delete' && size.operations === 1), `one statement a command, ${sizes.length} commands`)
+  t.equal(await terms.countDocuments(), COUNT - 2500)
 })
 
 t.test('a write error that is not a duplicate key fails the write', async t => {
