@@ -12,6 +12,9 @@ import { buildTestAppOn, json, testDatabase } from '../../helper.ts'
 const SONGS = 2500
 const SEED = 25
 
+// Several thousand requests on FerretDB 1, which scans a collection for every read, on a machine running other tests.
+t.setTimeout(900_000)
+
 interface Item { id: string, level: number, difficulty: number, rating: { average: number | null, count: number }, my_rating?: number | null }
 interface Page { items: Item[], next_cursor: string | null }
 
@@ -54,7 +57,7 @@ t.test('every order and level, walked with random page sizes, is exactly the ora
     const { items, sizes } = await walked({ limit: String(pageLimit), sort, ...(level === undefined ? {} : { level: String(level) }) })
     t.same(items.map(item => item.id), want, `level ${level ?? 'any'}, sort ${sort}, limit ${pageLimit}: ${want.length} songs`)
     return sizes.slice(0, -1).every(size => size === pageLimit) && sizes.at(-1)! <= pageLimit
-  }), { seed: SEED, numRuns: 24 })
+  }), { seed: SEED, numRuns: 16 })
 })
 
 t.test('GET /songs/avg/difficulty?level=N agrees with the level\'s list', async t => {
