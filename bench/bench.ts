@@ -20,7 +20,7 @@ import { engineOf } from '../src/db/engine.ts'
 import { searchWords } from '../src/lib/search-words.ts'
 import { LEVELS, ratingId, ratingsPerSong, songId } from './catalog.ts'
 import { loadCatalog } from './load-catalog.ts'
-import { BASELINE_PATH } from './baseline.ts'
+import { BASELINE_PATH, PLAIN_PAGE_PATH } from './baseline.ts'
 import { BAND_NOUNS, FIRST_NAMES, LAST_NAMES, NOUNS, SMALL_WORDS } from './words.ts'
 
 const { values } = parseArgs({
@@ -46,6 +46,10 @@ const ratingCounts = numbers('ratings')
 if (songCounts.length !== ratingCounts.length) throw new Error('give --songs and --ratings the same number of sizes')
 const [seed, duration, connections, workers, port] = (['seed', 'duration', 'connections', 'workers', 'port'] as const).map(name => numbers(name)[0]!) as [number, number, number, number, number]
 const baseUrl = loadConfig().mongodbUrl
+
+const PLAIN_PAGE_ROUTE = 'first page without ratings (bench only)'
+/** The rows a page's ratings are measured by, against the plain page of the same run. */
+const WITH_RATINGS = ['GET /songs first page', 'GET /songs signed in (my_rating)']
 
 interface Row { route: string, reqPerSec: number, p50: number, p97_5: number, p99: number, non2xx: number, errors: number, ratio: number, found?: Found }
 /** Songs in the 200 answers of a list or search row: their mean, fewest and most (a search that finds nothing shows as 0). */
@@ -82,6 +86,7 @@ function cases (songs: number, hotSong: string, signedIn: Record<string, string>
     { route: 'GET /songs/avg/rating/:id', paths: () => `/songs/avg/rating/${pick(ids)}` },
     { route: 'POST /songs/rating (many songs)', method: 'POST', paths: () => '/songs/rating', body: () => JSON.stringify({ song_id: pick(ids), rating: pick([1, 2, 3, 4, 5]) }) },
     { route: 'POST /songs/rating (one hot song)', method: 'POST', paths: () => '/songs/rating', body: () => JSON.stringify({ song_id: hotSong, rating: 4 }) },
+    { route: PLAIN_PAGE_ROUTE, paths: () => PLAIN_PAGE_PATH },
     { route: 'GET /songs first page', paths: () => '/songs?limit=20' },
     { route: 'GET /songs deep page', paths: () => `/songs?limit=20&cursor=${pick(cursors)}` },
     { route: 'GET /songs signed in (my_rating)', paths: () => '/songs?limit=20', headers: signedIn },
@@ -240,10 +245,23 @@ function table (report: Report): string {
     ...report.rows.map(r => `| ${r.route} | ${r.reqPerSec} | ${r.p50} | ${r.p97_5} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${r.ratio.toFixed(2)} | ` +
       `${r.found ? `${r.found.mean} (${r.found.min}–${r.found.max})` : '–'} |`),
     '',
+    ratingsCost(report.rows),
+    '',
     `Hot song: ${report.hotSong.accepted} posts answered 201 in the run; it has ${report.hotSong.ratingsStored} ratings stored and its summary had counted ` +
       `${report.hotSong.foldedIntoSummary} (${report.hotSong.lostUpdates} lost updates${report.hotSong.lostUpdates ? ', repaired by reconciliation' : ''}).`
   ]
   return lines.join('\n')
+}
+
+/** What ratings add to a page: the first page with them (anonymous and signed in) against the plain page, p50. */
+function ratingsCost (rows: Row[]): string {
+  const plain = rows.find(r => r.route === PLAIN_PAGE_ROUTE)
+  if (!plain) return 'Ratings on a page: no plain page in this run.'
+  const parts = WITH_RATINGS.flatMap(route => {
+    const row = rows.find(r => r.route === route)
+    return row ? [`${route} ${row.p50} ms (${(row.p50 / Math.max(plain.p50, 1)).toFixed(2)}×)`] : []
+  })
+  return `Ratings on a page, p50 against the plain page's ${plain.p50} ms: ${parts.join('; ')}.`
 }
 
 function growth (small: Report, large: Report): string {

@@ -1,12 +1,13 @@
 // The API as the benchmark runs it: one process per core (node:cluster, sharing one port), each built by
 // buildApp exactly as src/server.ts builds it, plus GET /bench/baseline, a constant answer through the same
-// plugins and hooks: the ceiling of this stack on this machine. The baseline route exists only here.
+// plugins and hooks (the ceiling of this stack on this machine), and GET /bench/plain-page, the first page of songs
+// without their ratings (what ratings on a page cost). These routes exist only here.
 import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { loggerOptions } from '../src/logger.ts'
-import { addBaselineRoute } from './baseline.ts'
+import { addBaselineRoutes } from './baseline.ts'
 
 if (cluster.isPrimary) {
   const workers = Number(process.env.BENCH_WORKERS ?? availableParallelism())
@@ -33,7 +34,7 @@ if (cluster.isPrimary) {
   const config = loadConfig()
   // No plugin timeout: on a large catalog in FerretDB, the start-up's document count alone scans the collection.
   const app = await buildApp(config, { logger: loggerOptions(config.logLevel), pluginTimeout: 0 })
-  addBaselineRoute(app)
+  addBaselineRoutes(app)
   process.on('disconnect', () => {
     app.close().then(() => process.exit(0), () => process.exit(1))
   })

@@ -14,6 +14,12 @@ declare module 'fastify' {
     authenticateOptional: PreHandler
     /** After `authenticate`: a 403 unless the caller has the `admin` role (read from the user, not the token). */
     isAdmin: PreHandler
+    /**
+     * For a read that answers differently to a signed-in caller (their own ratings): runs `read` with the token's
+     * user id while that user is checked, instead of after, and answers only once the check passed (a 401 as
+     * `authenticateOptional` would, whatever the read did). Anonymous requests read with no viewer.
+     */
+    readAsViewer: <T>(request: FastifyRequest, reply: FastifyReply, read: (viewer: ObjectId | undefined) => Promise<T>) => Promise<T>
   }
 }
 
@@ -50,7 +56,8 @@ export default fp(async function authentication (fastify) {
     throw unauthorized(tokenSent)
   }
 
-  async function verify (request: FastifyRequest, reply: FastifyReply, header: string): Promise<void> {
+  /** The token's claims, checked without a database read (signature by `kid`, algorithm, expiry). */
+  function claimsOf (reply: FastifyReply, header: string): AccessTokenClaims {
     // Another scheme (`Basic …`) carries no bearer credentials; a `Bearer` header with anything wrong is an invalid token.
     if (!/^Bearer\b/i.test(header)) reject(reply, false)
     const token = header.length <= MAX_HEADER_LENGTH ? BEARER.exec(header)?.[1] : undefined
@@ -62,6 +69,11 @@ export default fp(async function authentication (fastify) {
       reject(reply, true)
     }
     if (!isClaims(claims)) reject(reply, true)
+    return claims
+  }
+
+  /** The one read: the token's user as it is now decides, and the caller's roles are theirs. */
+  async function admit (request: FastifyRequest, reply: FastifyReply, claims: AccessTokenClaims): Promise<void> {
     const access = await fastify.usersRepository.access(ObjectId.createFromHexString(claims.sub))
     if (!access || access.disabled || access.sessionVersion !== claims.session_version) reject(reply, true)
     request.user = { id: claims.sub, roles: access.roles }
@@ -70,12 +82,23 @@ export default fp(async function authentication (fastify) {
   fastify.decorate('authenticate', async function authenticate (request: FastifyRequest, reply: FastifyReply) {
     const header = request.headers.authorization
     if (header === undefined) reject(reply, false)
-    await verify(request, reply, header)
+    await admit(request, reply, claimsOf(reply, header))
   })
 
   fastify.decorate('authenticateOptional', async function authenticateOptional (request: FastifyRequest, reply: FastifyReply) {
     const header = request.headers.authorization
-    if (header !== undefined) await verify(request, reply, header)
+    if (header !== undefined) await admit(request, reply, claimsOf(reply, header))
+  })
+
+  fastify.decorate('readAsViewer', async function readAsViewer<T> (request: FastifyRequest, reply: FastifyReply, read: (viewer: ObjectId | undefined) => Promise<T>): Promise<T> {
+    const header = request.headers.authorization
+    if (header === undefined) return read(undefined)
+    const claims = claimsOf(reply, header)
+    // Settled both: the check's refusal is the answer even when the read failed too.
+    const [admitted, answer] = await Promise.allSettled([admit(request, reply, claims), read(ObjectId.createFromHexString(claims.sub))])
+    if (admitted.status === 'rejected') throw admitted.reason
+    if (answer.status === 'rejected') throw answer.reason
+    return answer.value
   })
 
   fastify.decorate('isAdmin', async function isAdmin (request: FastifyRequest) {

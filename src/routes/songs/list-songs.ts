@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { signedInUserId } from '../../plugins/app/authentication.ts'
 import { decodeSongListCursor } from '../../lib/song-list-cursor.ts'
 import { songPageExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
@@ -9,8 +8,6 @@ import { ListSongsQuery, SongPage } from '../../schemas/songs.ts'
 const listSongs: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.get('/', {
     config: { cacheControl: 'public, max-age=60', perCaller: true },
-    // A token that is sent must be valid: an invalid one is a 401, never an anonymous page.
-    preHandler: fastify.authenticateOptional,
     schema: {
       operationId: 'listSongs',
       tags: ['songs'],
@@ -25,11 +22,11 @@ const listSongs: FastifyPluginAsyncTypebox = async function (fastify) {
         ...problemResponses({ field: 'querystring.limit', message: 'must be <= 100' }, 401)
       }
     }
-  }, async function (request) {
+  }, async function (request, reply) {
     const { limit, cursor, level, sort } = request.query
     const order = { level, sort }
-    const viewer = request.user ? signedInUserId(request) : undefined
-    return fastify.catalogRepository.list(limit, order, cursor === undefined ? undefined : decodeSongListCursor(order, cursor), viewer)
+    return fastify.readAsViewer(request, reply, async viewer =>
+      fastify.catalogRepository.list(limit, order, cursor === undefined ? undefined : decodeSongListCursor(order, cursor), viewer))
   })
 }
 

@@ -5,14 +5,11 @@ import { searchTermsNotBuilt } from '../../lib/problems/catalog.ts'
 import { searchResultExample } from '../../schemas/examples.ts'
 import { jsonResponse, problemResponses } from '../../schemas/responses.ts'
 import { TOKEN_OPTIONAL } from '../../schemas/security.ts'
-import { signedInUserId } from '../../plugins/app/authentication.ts'
 import { SearchSongsQuery, SongPage } from '../../schemas/songs.ts'
 
 const searchSongs: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.get('/search', {
     config: { cacheControl: 'public, max-age=60', perCaller: true },
-    // A token that is sent must be valid: an invalid one is a 401, never an anonymous page.
-    preHandler: fastify.authenticateOptional,
     schema: {
       operationId: 'searchSongs',
       tags: ['songs'],
@@ -26,11 +23,12 @@ const searchSongs: FastifyPluginAsyncTypebox = async function (fastify) {
         ...problemResponses({ field: 'querystring.message', message: 'must NOT have fewer than 1 characters' }, 401)
       }
     }
-  }, async function (request) {
+  }, async function (request, reply) {
     const { message, limit, cursor, level } = request.query
-    if (!await fastify.searchTermsBuilt()) throw searchTermsNotBuilt()
-    const viewer = request.user ? signedInUserId(request) : undefined
-    return fastify.catalogRepository.search(searchWords(message), limit, cursor === undefined ? undefined : decodeCursor(cursor), { level, viewer })
+    return fastify.readAsViewer(request, reply, async viewer => {
+      if (!await fastify.searchTermsBuilt()) throw searchTermsNotBuilt()
+      return fastify.catalogRepository.search(searchWords(message), limit, cursor === undefined ? undefined : decodeCursor(cursor), { level, viewer })
+    })
   })
 }
 

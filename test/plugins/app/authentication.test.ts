@@ -29,6 +29,15 @@ async function appWithProbes (t: Test): Promise<TestApp> {
   app.get('/probe/required', { preHandler: app.authenticate }, whoAmI)
   app.get('/probe/optional', { preHandler: app.authenticateOptional }, whoAmI)
   app.get('/probe/admin', { preHandler: [app.authenticate, app.isAdmin] }, whoAmI)
+  // As the list routes read: the page with the token's user id, while that user is checked.
+  app.get('/probe/viewer', async (request, reply) => {
+    const viewer = await app.readAsViewer(request, reply, async viewer => viewer?.toHexString() ?? null)
+    return { user: signedInUser(request) ?? null, viewer }
+  })
+  app.get('/probe/viewer-read-fails', async (request, reply) => app.readAsViewer(request, reply, async () => {
+    // Checked before the read, `request.user` would be set by now; beside it, the user's read is still on its way.
+    throw Object.assign(new Error('the read failed'), { statusCode: signedInUser(request) === undefined ? 409 : 412 })
+  }))
   return app
 }
 
@@ -92,7 +101,7 @@ t.test('every kind of bad token is the same 401 with error="invalid_token", on r
     'an oversized token': `Bearer ${user.accessToken}${'A'.repeat(8000)}`
   }
   for (const [name, authorization] of Object.entries(cases)) {
-    for (const path of ['required', 'optional', 'admin']) {
+    for (const path of ['required', 'optional', 'admin', 'viewer']) {
       const answer = await probe(app, path, authorization)
       t.equal(answer.statusCode, 401, `${name} (${path})`)
       t.equal(answer.headers['www-authenticate'], 'Bearer error="invalid_token"', `${name} (${path})`)
@@ -104,7 +113,7 @@ t.test('every kind of bad token is the same 401 with error="invalid_token", on r
 t.test('another scheme carries no bearer credentials: a 401 without an error code, even where a token is optional', async t => {
   const app = await appWithProbes(t)
   for (const authorization of ['Basic YWxpY2U6c2VjcmV0', 'garbage', '']) {
-    for (const path of ['required', 'optional']) {
+    for (const path of ['required', 'optional', 'viewer']) {
       const answer = await probe(app, path, authorization)
       t.equal(answer.statusCode, 401, `${JSON.stringify(authorization)} (${path})`)
       t.equal(answer.headers['www-authenticate'], 'Bearer')
@@ -117,9 +126,28 @@ t.test('the token of a deleted user is refused at once, before it expires', asyn
   const user = await signUp(app)
   t.equal((await probe(app, 'required', `Bearer ${user.accessToken}`)).statusCode, 200)
   await app.database.collections.users.deleteOne({ _id: new ObjectId(user.id) })
-  const answer = await probe(app, 'required', `Bearer ${user.accessToken}`)
-  t.equal(answer.statusCode, 401)
-  t.equal(answer.headers['www-authenticate'], 'Bearer error="invalid_token"')
+  for (const path of ['required', 'viewer']) {
+    const answer = await probe(app, path, `Bearer ${user.accessToken}`)
+    t.equal(answer.statusCode, 401, path)
+    t.equal(answer.headers['www-authenticate'], 'Bearer error="invalid_token"', path)
+  }
+})
+
+t.test('readAsViewer: the read runs with the token\'s user id while the user is checked; the check decides the answer', async t => {
+  const app = await appWithProbes(t)
+  const user = await signUp(app)
+  const signedIn = json(await probe(app, 'viewer', `Bearer ${user.accessToken}`))
+  t.same(signedIn, { user: { id: user.id, roles: ['user'] }, viewer: user.id }, 'after the answer, the caller is known as with authenticate')
+  t.same(json(await probe(app, 'viewer')), { user: null, viewer: null }, 'anonymous: no viewer, no check')
+
+  const readFailed = await probe(app, 'viewer-read-fails', `Bearer ${user.accessToken}`)
+  t.equal(readFailed.statusCode, 409, 'an accepted caller gets the read\'s own error, of a read started before the check had answered (412 after)')
+
+  await app.database.collections.users.updateOne({ _id: new ObjectId(user.id) }, { $inc: { session_version: 1 } })
+  const refused = await probe(app, 'viewer-read-fails', `Bearer ${user.accessToken}`)
+  t.equal(refused.statusCode, 401, 'a refused token is the answer even when the read failed too')
+  t.equal(refused.headers['www-authenticate'], 'Bearer error="invalid_token"')
+  t.equal((await probe(app, 'viewer', `Bearer ${user.accessToken}`)).statusCode, 401, 'and when the read succeeded')
 })
 
 t.test('a disabled user\'s token is refused at once; the same token works again once the account is enabled', async t => {
@@ -127,7 +155,7 @@ t.test('a disabled user\'s token is refused at once; the same token works again 
   const user = await signUp(app)
   const users = app.database.collections.users
   await users.updateOne({ _id: new ObjectId(user.id) }, { $set: { disabled: true } })
-  for (const path of ['required', 'optional']) {
+  for (const path of ['required', 'optional', 'viewer']) {
     const answer = await probe(app, path, `Bearer ${user.accessToken}`)
     t.equal(answer.statusCode, 401, path)
     t.equal(answer.headers['www-authenticate'], 'Bearer error="invalid_token"', path)
