@@ -76,7 +76,13 @@ export function refreshTokensRepository ({ refreshTokens }: Collections, { ttlSe
         await revokeAll(claimed.user_id)
         return null
       }
-      const reused = await refreshTokens.findOne({ _id, rotated_at: { $exists: true }, revoked_at: { $exists: false }, created_at: fresh() }, { projection: { user_id: 1 }, ...bounds(maxTimeMS) })
+      // A reuse revokes `token` itself first, on its own, and only then the user's other tokens. `revokeAll` is one
+      // `updateMany`, which may miss a document inserted while it runs (MongoDB's scan yields; a PostgreSQL-based
+      // engine updates what its statement's snapshot holds), so a successor stored by a racing exchange could be
+      // missed. Ordered so, either that exchange's second look sees `token` revoked and revokes all itself, or it
+      // looked before this revocation, so its successor was stored before `revokeAll` began and is revoked with the rest.
+      // No projection: FerretDB 1 does not implement one on findAndModify (NotImplemented).
+      const reused = await refreshTokens.findOneAndUpdate({ _id, rotated_at: { $exists: true }, revoked_at: { $exists: false }, created_at: fresh() }, revoked(), bounds(maxTimeMS))
       if (reused) await revokeAll(reused.user_id)
       return null
     },
