@@ -21,6 +21,7 @@ import { searchWords } from '../src/lib/search-words.ts'
 import { LEVELS, ratingId, ratingsPerSong, songId } from './catalog.ts'
 import { loadCatalog } from './load-catalog.ts'
 import { BASELINE_PATH, PLAIN_PAGE_PATH } from './baseline.ts'
+import { signedInListener } from './signed-in-listener.ts'
 import { BAND_NOUNS, FIRST_NAMES, LAST_NAMES, NOUNS, SMALL_WORDS } from './words.ts'
 
 const { values } = parseArgs({
@@ -118,21 +119,6 @@ async function drive (url: string, { method = 'GET', paths, body, headers = {} }
   })
 }
 
-/**
- * A user signed up for the run, who has rated some songs of the first pages: the signed-in case's bearer token.
- * Every request of that case also checks the token (a point read of the user), as any signed-in request does.
- */
-async function signedInListener (url: string, songs: number): Promise<Record<string, string>> {
-  const credentials = { username: `bench${Date.now()}`, password: 'bench-listener-password' }
-  const post = (path: string, body: object, headers: Record<string, string> = {}) =>
-    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
-  await post('/users', credentials)
-  const { access_token: token } = await (await post('/auth/token', credentials)).json() as { access_token: string }
-  const authorization = { authorization: `Bearer ${token}` }
-  for (let ordinal = 0; ordinal < Math.min(songs, 40); ordinal += 3) await post('/songs/rating', { song_id: songId(seed, ordinal).toHexString(), rating: 4 }, authorization)
-  return authorization
-}
-
 async function withServer<T> (databaseUrl: string, run: (url: string) => Promise<T>): Promise<T> {
   // The limiter and load shedding stay in the stack but never answer (429/503), and the database timeout is long
   // enough for servers that scan (FerretDB): the benchmark measures latency, not how fast requests are refused.
@@ -187,7 +173,7 @@ async function benchSize (songs: number, ratings: number) {
     const hotId = songId(seed, perSong.reduce((best, count, ordinal) => count > perSong[best]! ? ordinal : best, 0))
     const results: { route: string, result: Result, found: number[] }[] = []
     await withServer(databaseUrl, async url => {
-      const list = cases(songs, hotId.toHexString(), await signedInListener(url, songs))
+      const list = cases(songs, hotId.toHexString(), await signedInListener(url))
       await drive(url, list[0]!, 2) // warm-up: connections, JIT
       for (const benchCase of list) {
         process.stderr.write(`${benchCase.route}…\n`)
