@@ -28,7 +28,7 @@ const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/i
 const MAX_HEADER_LENGTH = 4096
 const OBJECT_ID = /^[0-9a-f]{24}$/
 
-/** The caller, once `authenticate` or `authenticateOptional` has accepted a token (roles as the user has them now); undefined for anonymous requests. */
+/** The caller, once `authenticate`, `authenticateOptional` or `readAsViewer` has accepted a token (roles as the user has them now); undefined for anonymous requests. */
 export function signedInUser (request: FastifyRequest): SignedInUser | undefined {
   return request.user ?? undefined
 }

@@ -25,14 +25,14 @@ declare module 'fastify' {
 }
 
 // Derived fields stay in the database.
-const SONG_FIELDS = { artist: 1, title: 1, difficulty: 1, level: 1, released: 1 } as const
+export const SONG_FIELDS = { artist: 1, title: 1, difficulty: 1, level: 1, released: 1 } as const
 
 /** What a song's terms derive from (src/db/search-terms.ts). */
 const TERM_FIELDS = { search_prefixes: 1, level: 1, difficulty: 1 } as const
 
 type StoredSong = Omit<SongDocument, 'search_prefixes'>
 
-function toSong (doc: StoredSong): Static<typeof Song> {
+export function toSong (doc: StoredSong): Static<typeof Song> {
   return { id: doc._id.toHexString(), artist: doc.artist, title: doc.title, difficulty: doc.difficulty, level: doc.level, released: doc.released }
 }
 
