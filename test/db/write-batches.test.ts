@@ -1,6 +1,6 @@
 import { MongoBulkWriteError, MongoClient, MongoServerError, type CommandStartedEvent } from 'mongodb'
 import t from 'tap'
-import { duplicatesOnly, deleteByIds, MAX_WRITE_BATCH, writeInBatches } from '../../src/db/write-batches.ts'
+import { duplicatesOnly, deleteByIds, MAX_UPDATE_BATCH, MAX_WRITE_BATCH, writeInBatches } from '../../src/db/write-batches.ts'
 import { testDatabase } from '../helper.ts'
 
 /** The fewest operations a write command may carry on every engine: FerretDB 2 + DocumentDB refuses more. */
@@ -15,6 +15,20 @@ function commandSizes (client: MongoClient): Array<{ command: string, operations
   })
   return sizes
 }
+
+t.test('updates of 250 existing documents: every one applied, in commands of at most MAX_UPDATE_BATCH (one of 100 never answers on FerretDB 1)', async t => {
+  const { url } = await testDatabase(t)
+  const client = await MongoClient.connect(url, { monitorCommands: true })
+  t.teardown(() => client.close())
+  const sizes = commandSizes(client)
+  const counters = client.db().collection<{ _id: number, n: number }>('counters')
+  await counters.insertMany(Array.from({ length: 250 }, (_, i) => ({ _id: i, n: 0 })))
+  sizes.length = 0
+  const outcome = await writeInBatches(counters, Array.from({ length: 250 }, (_, i) => ({ updateOne: { filter: { _id: i }, update: { $inc: { n: i } } } })), { timeoutMs: 60_000 })
+  t.equal(outcome.modified, 250)
+  t.same((await counters.find().toArray()).filter(counter => counter.n !== counter._id), [], 'each document changed once, by its own update')
+  t.ok(sizes.length >= 250 / MAX_UPDATE_BATCH && sizes.every(size => size.operations <= MAX_UPDATE_BATCH && MAX_UPDATE_BATCH < 100), `${sizes.length} commands of at most ${MAX_UPDATE_BATCH}`)
+})
 
 t.test('past 25,000 operations: commands of at most MAX_WRITE_BATCH, duplicates reported by their index, nothing lost', async t => {
   const { url } = await testDatabase(t)
