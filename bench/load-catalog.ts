@@ -16,7 +16,7 @@ export interface LoadOptions {
 
 /**
  * Writes a synthetic catalog through the project's own write code: songs with their search prefixes, search
- * terms and level stats, then ratings folded into their summaries. Deterministic ids make a rerun skip what is there,
+ * terms and level stats, then ratings folded into their songs' counts. Deterministic ids make a rerun skip what is there,
  * so an interrupted load resumes. Returns how many documents it inserted.
  */
 export async function loadCatalog (collections: Collections, { songs, ratings, seed, batchSize = 2000, onProgress }: LoadOptions) {

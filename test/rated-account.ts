@@ -4,6 +4,7 @@ import type { Test } from 'tap'
 import { songId } from '../bench/catalog.ts'
 import { loadCatalog } from '../bench/load-catalog.ts'
 import { foldIntoSummary, ratingChange } from '../src/db/rating-summary.ts'
+import { writeInBatches } from '../src/db/write-batches.ts'
 import { expectedSummary } from './expected-summary.ts'
 import { json, type TestApp } from './helper.ts'
 
@@ -17,19 +18,16 @@ export async function moreSongs (app: TestApp, count: number): Promise<ObjectId[
 
 /**
  * The user's ratings of each song (`1 + i % 5` stars), stored as `POST /songs/rating` stores them and folded into
- * the summaries with the same change, written in bulk (thousands through the API take minutes on FerretDB).
+ * their songs' counts with the same change, written in bulk (thousands through the API take minutes on FerretDB).
  */
 export async function giveRatings (app: TestApp, userId: ObjectId | string, songIds: ObjectId[]): Promise<void> {
   const user = typeof userId === 'string' ? ObjectId.createFromHexString(userId) : userId
   const start = Date.now() - songIds.length * 1000
   const given = songIds.map((song, i) => ({ _id: new ObjectId(), user_id: user, song_id: song, rating: 1 + i % 5, rated_at: new Date(start + i * 1000), order: new ObjectId() }))
   await app.database.collections.userRatings.insertMany(given)
-  // In bulks of 100: FerretDB 1 did not answer one bulk of 1,000 upserts within five minutes (100 take 0.3 s).
-  for (let i = 0; i < given.length; i += 100) {
-    await app.database.collections.ratingSummaries.bulkWrite(given.slice(i, i + 100).map(({ song_id: song, rating }) => ({
-      updateOne: { filter: { _id: song }, update: foldIntoSummary(ratingChange(undefined, rating))!, upsert: true }
-    })), { ordered: false })
-  }
+  await writeInBatches(app.database.collections.songs, given.map(({ song_id: song, rating }) => ({
+    updateOne: { filter: { _id: song }, update: foldIntoSummary(ratingChange(undefined, rating))! }
+  })))
 }
 
 /** Each song's summary as the API answers it equals what its stored ratings (anonymous and by users) give. */

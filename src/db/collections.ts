@@ -1,11 +1,10 @@
 import type { Collection, Db } from 'mongodb'
-import type { AccountDeletionDocument, IdempotencyKeyDocument, LevelStatsDocument, RatingDocument, RatingSummaryDocument, RefreshTokenDocument, SearchTermDocument, SongDocument, UserDocument, UserRatingDocument } from './documents.ts'
+import type { AccountDeletionDocument, IdempotencyKeyDocument, LevelStatsDocument, RatingDocument, RefreshTokenDocument, SearchTermDocument, SongDocument, UserDocument, UserRatingDocument } from './documents.ts'
 
 export interface Collections {
   songs: Collection<SongDocument>
   searchTerms: Collection<SearchTermDocument>
   ratings: Collection<RatingDocument>
-  ratingSummaries: Collection<RatingSummaryDocument>
   levelStats: Collection<LevelStatsDocument>
   idempotencyKeys: Collection<IdempotencyKeyDocument>
   // Catalog: ratings by signed-in users.
@@ -21,7 +20,6 @@ export function collections (db: Db): Collections {
     songs: db.collection<SongDocument>('songs'),
     searchTerms: db.collection<SearchTermDocument>('search_terms'),
     ratings: db.collection<RatingDocument>('ratings'),
-    ratingSummaries: db.collection<RatingSummaryDocument>('rating_summaries'),
     levelStats: db.collection<LevelStatsDocument>('level_stats'),
     idempotencyKeys: db.collection<IdempotencyKeyDocument>('idempotency_keys'),
     // Catalog: ratings by signed-in users.

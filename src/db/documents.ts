@@ -7,15 +7,13 @@ import type { Stars } from '../lib/stars.ts'
 export type Distribution = Record<`${Stars}`, number>
 
 /**
- * One per rated song (`_id` is the song's), changed only with `$inc`, so a rating folds in, is replaced or
- * removed with one atomic write. Lowest and highest are read off the distribution: a `$min`/`$max` cannot be
- * taken back when a rating is replaced or removed. Summaries written before distributions (with `min`/`max`
- * instead) are rebuilt by `npm run ratings:reconcile`; `isLegacy` tells them apart. Kept apart from the song
- * so ratings never rewrite catalog documents. Changes commute, so while two of them are in flight the document
- * can be between states (a replacement applied before the first rating it replaces: an entry at -1, no count).
+ * A song's ratings, kept on the song (`rating`; absent until its first rating), so a page of songs with their
+ * ratings is the same one read as a page without. Changed only with `$inc`, so a rating folds in, is replaced or
+ * removed with one atomic write of the song. Lowest and highest are read off the distribution: a `$min`/`$max`
+ * cannot be taken back when a rating is replaced or removed. Changes commute, so while two of them are in flight
+ * the counts can be between states (a replacement applied before the first rating it replaces: an entry at -1).
  */
-export interface RatingSummaryDocument {
-  _id: ObjectId
+export interface SongRatings {
   count: number
   sum: number
   distribution: Partial<Distribution>
@@ -54,6 +52,7 @@ export interface SongDocument {
   level: number
   released: string
   search_prefixes: string[]
+  rating?: SongRatings
 }
 
 /**

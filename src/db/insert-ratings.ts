@@ -1,34 +1,27 @@
 import type { AnyBulkWriteOperation } from 'mongodb'
 import type { Collections } from './collections.ts'
-import type { RatingDocument, RatingSummaryDocument } from './documents.ts'
+import type { RatingDocument, SongDocument, SongRatings } from './documents.ts'
 import { foldIntoSummary, withRatings } from './rating-summary.ts'
 import { insertSkippingDuplicates } from './unique-writes.ts'
 import { writeInBatches } from './write-batches.ts'
 
 /**
- * Bulk-loads ratings, then folds those inserted into their songs' summaries. A summary that does not exist
- * yet is inserted whole (a plain insert, far cheaper than an upsert on servers that scan for it, and no racing
- * upsert that could lose increments); one that exists gets the same atomic `$inc` a posted rating uses. A rating already there (same `_id`) is skipped and
- * not counted again, so a load can be run again. A crash between the two writes leaves what
- * `npm run ratings:reconcile` repairs. Returns how many ratings it inserted.
+ * Bulk-loads ratings, then folds those inserted into their songs' counts with the same atomic `$inc` a posted
+ * rating uses, one update per song. A rating already there (same `_id`) is skipped and not counted again, so a
+ * load can be run again. A crash between the two writes leaves what `npm run ratings:reconcile` repairs. Returns
+ * how many ratings it inserted.
  */
-export async function insertRatings ({ ratings, ratingSummaries }: Collections, newRatings: RatingDocument[]): Promise<number> {
+export async function insertRatings ({ ratings, songs }: Collections, newRatings: RatingDocument[]): Promise<number> {
   if (newRatings.length === 0) return 0
   const skipped = await insertSkippingDuplicates(ratings, newRatings)
-  const perSong = new Map<string, RatingSummaryDocument>()
-  newRatings.forEach(({ song_id: songId, rating }, index) => {
+  const perSong = new Map<string, { song: RatingDocument['song_id'], ratings: SongRatings }>()
+  newRatings.forEach(({ song_id: song, rating }, index) => {
     if (skipped.has(index)) return
-    const key = songId.toHexString()
-    perSong.set(key, withRatings(perSong.get(key), songId, rating))
+    const key = song.toHexString()
+    perSong.set(key, { song, ratings: withRatings(perSong.get(key)?.ratings, rating) })
   })
-  const summaries = [...perSong.values()]
-  const existing = await insertSkippingDuplicates(ratingSummaries, summaries)
-  if (existing.size > 0) {
-    const operations: AnyBulkWriteOperation<RatingSummaryDocument>[] = [...existing].map(index => {
-      const { _id, distribution } = summaries[index]!
-      return { updateOne: { filter: { _id }, update: foldIntoSummary(distribution)! } }
-    })
-    await writeInBatches(ratingSummaries, operations)
-  }
+  const operations: AnyBulkWriteOperation<SongDocument>[] = [...perSong.values()].map(({ song, ratings: { distribution } }) =>
+    ({ updateOne: { filter: { _id: song }, update: foldIntoSummary(distribution)! } }))
+  if (operations.length > 0) await writeInBatches(songs, operations)
   return newRatings.length - skipped.size
 }

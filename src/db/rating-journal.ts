@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ObjectId, type Filter } from 'mongodb'
 import type { Collections } from './collections.ts'
-import type { PendingAnonymousRating, PendingChange, PendingUserRating, RatingSummaryDocument } from './documents.ts'
+import type { PendingAnonymousRating, PendingChange, PendingUserRating, SongDocument } from './documents.ts'
 import { foldIntoSummary, ratingChange, type RatingChange } from './rating-summary.ts'
 import { insertUnlessDuplicate } from './unique-writes.ts'
 import { bounds } from './deadline.ts'
@@ -9,15 +9,15 @@ import { readBatch } from './read-batch.ts'
 import { writeInBatches } from './write-batches.ts'
 
 /**
- * A rating is counted in its song's summary exactly once, whatever fails in between, without a transaction. The
- * summary write is the commit point: one atomic update applies the change (`$inc`) and journals it in the summary
- * (`$push` to `pending`), guarded so the same rating cannot be journaled twice. Then the source of truth is written
+ * A rating is counted in its song's ratings (`rating` of the song) exactly once, whatever fails in between, without a
+ * transaction. The song's write is the commit point: one atomic update applies the change (`$inc`) and journals it
+ * on the song (`$push` to `rating.pending`), guarded so the same rating cannot be journaled twice. Then the source of truth is written
  * (the anonymous rating inserted with the journaled `_id`, or the user's rating changed by a write conditional on
  * the rating the change was computed from), then the entry is cleared. Whoever finds an entry left behind (a
  * crashed request, its retry, the user's next write of that rating, the recovery pass) finishes it from the source
  * of truth: inserts the missing rating, or takes the change back, atomically with clearing it, when the user's
- * write did not happen. Only a song's first rating reads the song (does it exist?) and creates the summary, with an
- * insert: never an upsert, whose racing first writes can lose increments on a PostgreSQL-based engine.
+ * write did not happen. The song is there or not: no summary is created first, and a rating of a song that is
+ * gone matches nothing.
  *
  * Exact where single-document updates are atomic (MongoDB, DocumentDB); FerretDB 1's are not, and
  * `npm run ratings:reconcile` stays its repair.
@@ -29,11 +29,11 @@ export function settleAfterMs (mongodbTimeoutMs: number): number {
   return Math.max(5000, 3 * mongodbTimeoutMs)
 }
 
-/** How many summaries one recovery pass finishes entries of. */
+/** How many songs one recovery pass finishes entries of. */
 const RECOVERY_BATCH = 100
 // How long a user's write waits before looking again at an entry of theirs that is still at work.
 const IN_FLIGHT_POLL_MS = 20
-// A summary that another write changes between two attempts: how many attempts before giving up (never seen).
+// A song's ratings that other writes change between two attempts: how many attempts before giving up (never seen).
 const ATTEMPTS = 10
 
 function undoOf (entry: PendingChange): RatingChange {
@@ -44,12 +44,17 @@ function changeOf (entry: PendingChange): RatingChange {
   return 'rating_id' in entry ? { [entry.stars]: 1 } : ratingChange(entry.from ?? undefined, entry.to ?? undefined)
 }
 
+/** A song as the journal reads and answers it: its ratings only (none yet: no `rating`). */
+export type RatedSong = Pick<SongDocument, '_id' | 'rating'>
+
+const RATING = { projection: { rating: 1 } } as const
+
 /**
- * `atomicUpdates` false (FerretDB 1): racing updates of one summary can lose a clear there and bring an entry back,
+ * `atomicUpdates` false (FerretDB 1): racing updates of one song can lose a clear there and bring an entry back,
  * so a user's write does not wait for an undecided entry of theirs but takes it back at once; reconciliation
- * repairs that engine's summaries in any case.
+ * repairs that engine's counts in any case.
  */
-export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }: Collections, { maxTimeMS, settleAfter, atomicUpdates = true }: { maxTimeMS: number, settleAfter: number, atomicUpdates?: boolean }) {
+export function ratingJournal ({ songs, ratings, userRatings }: Collections, { maxTimeMS, settleAfter, atomicUpdates = true }: { maxTimeMS: number, settleAfter: number, atomicUpdates?: boolean }) {
   // Cleared entries are batched per song: a busy song's clears coalesce into one write, off the request's path.
   let toClear = new Map<string, { songId: ObjectId, entries: PendingChange[] }>()
   let flushing: Promise<void> | null = null
@@ -58,7 +63,7 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
     const batch = [...toClear.values()]
     toClear = new Map()
     if (batch.length === 0) return
-    await writeInBatches(ratingSummaries, batch.map(({ songId, entries }) => ({ updateOne: { filter: { _id: songId }, update: { $pullAll: { pending: entries } } } })), { timeoutMs: maxTimeMS })
+    await writeInBatches(songs, batch.map(({ songId, entries }) => ({ updateOne: { filter: { _id: songId }, update: { $pullAll: { 'rating.pending': entries } } } })), { timeoutMs: maxTimeMS })
   }
 
   /** Clears a finished entry soon, with others of its song; an entry a failed clear leaves is finished by recovery. */
@@ -72,7 +77,7 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
 
   /**
    * Clears the entry of a request's own write: batched where updates are atomic; before the answer on FerretDB 1,
-   * where a clear still in flight when the client's next rating of the song arrives could rewrite the summary
+   * where a clear still in flight when the client's next rating of the song arrives could rewrite the song
    * without that rating's `$inc` (its updates read, change and write back the whole document). Either way the write
    * is done: an entry whose clear fails is left to recovery, and the request still succeeds.
    */
@@ -89,33 +94,29 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
     })
   }
 
-  /** Applies `entry`'s change to the summary and journals it, unless `guard` finds it there; the summary after, or null. */
-  async function journal (songId: ObjectId, entry: PendingChange, guard: Filter<RatingSummaryDocument>): Promise<RatingSummaryDocument | null> {
+  /**
+   * Applies `entry`'s change to the song's ratings and journals it, unless `guard` finds it there; the song's
+   * ratings after, or null (no such song, or the guard refused).
+   */
+  async function journal (songId: ObjectId, entry: PendingChange, guard: Filter<SongDocument>): Promise<RatedSong | null> {
     const $inc = foldIntoSummary(changeOf(entry))?.$inc
-    return ratingSummaries.findOneAndUpdate({ _id: songId, ...guard }, { ...($inc && { $inc }), $push: { pending: entry } }, { returnDocument: 'after', ...bounds(maxTimeMS) })
+    // No projection: FerretDB 1 refuses one on findAndModify (NotImplemented); the whole song comes back.
+    return songs.findOneAndUpdate({ _id: songId, ...guard }, { ...($inc && { $inc }), $push: { 'rating.pending': entry } }, { returnDocument: 'after', ...bounds(maxTimeMS) })
   }
 
   /** Takes the entry's change back and clears it, in one atomic update that matches only while the entry is there. */
   async function undo (songId: ObjectId, entry: PendingChange): Promise<void> {
     const $inc = foldIntoSummary(undoOf(entry))?.$inc
-    await ratingSummaries.updateOne({ _id: songId, 'pending.op': entry.op }, { ...($inc && { $inc }), $pullAll: { pending: [entry] } }, bounds(maxTimeMS))
+    await songs.updateOne({ _id: songId, 'rating.pending.op': entry.op }, { ...($inc && { $inc }), $pullAll: { 'rating.pending': [entry] } }, bounds(maxTimeMS))
   }
 
   async function clear (songId: ObjectId, entry: PendingChange): Promise<void> {
-    await ratingSummaries.updateOne({ _id: songId }, { $pullAll: { pending: [entry] } }, bounds(maxTimeMS))
+    await songs.updateOne({ _id: songId }, { $pullAll: { 'rating.pending': [entry] } }, bounds(maxTimeMS))
   }
 
-  /**
-   * When the journal refused a change: the summary there is, with no summary created first for an existing song
-   * (its first rating: the only write that reads the song); null when there is no such song.
-   */
-  async function summaryOrFirst (songId: ObjectId): Promise<RatingSummaryDocument | null> {
-    const found = await ratingSummaries.findOne({ _id: songId }, bounds(maxTimeMS))
-    if (found) return found
-    if (await songs.findOne({ _id: songId }, { projection: { _id: 1 }, ...bounds(maxTimeMS) }) === null) return null
-    const empty: RatingSummaryDocument = { _id: songId, count: 0, sum: 0, distribution: {}, pending: [] }
-    await insertUnlessDuplicate(ratingSummaries, empty, maxTimeMS)
-    return empty
+  /** The song's ratings as they are; null when there is no such song. */
+  async function ratedSong (songId: ObjectId): Promise<RatedSong | null> {
+    return songs.findOne({ _id: songId }, { ...RATING, ...bounds(maxTimeMS) })
   }
 
   /**
@@ -171,52 +172,52 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
 
   return {
     /**
-     * Stores and counts an anonymous rating under `ratingId`; the summary after it, or null when there is no such
+     * Stores and counts an anonymous rating under `ratingId`; the song's ratings after it, or null when there is no such
      * song. `retry`: an earlier attempt with the same `ratingId` may have stored or journaled it; a stored rating
      * is counted (or being counted) already, and a journaled one is finished rather than counted again.
      */
-    async rateAnonymous (songId: ObjectId, ratingId: ObjectId, stars: number, retry = false): Promise<RatingSummaryDocument | null> {
-      if (retry && await ratings.findOne({ _id: ratingId }, { projection: { _id: 1 }, ...bounds(maxTimeMS) })) return ratingSummaries.findOne({ _id: songId }, bounds(maxTimeMS))
+    async rateAnonymous (songId: ObjectId, ratingId: ObjectId, stars: number, retry = false): Promise<RatedSong | null> {
+      if (retry && await ratings.findOne({ _id: ratingId }, { projection: { _id: 1 }, ...bounds(maxTimeMS) })) return ratedSong(songId)
       const entry: PendingAnonymousRating = { op: retry ? new ObjectId() : ratingId, at: new Date(), rating_id: ratingId, stars }
       for (let attempt = 1; ; attempt++) {
-        const summary = await journal(songId, entry, { 'pending.rating_id': { $ne: ratingId } })
-        if (summary) {
+        const rated = await journal(songId, entry, { 'rating.pending.rating_id': { $ne: ratingId } })
+        if (rated) {
           await finishAnonymous(songId, entry, true)
-          return summary
+          return rated
         }
-        const found = await summaryOrFirst(songId)
+        const found = await ratedSong(songId)
         if (!found) return null
-        const earlier = found.pending?.find((e): e is PendingAnonymousRating => 'rating_id' in e && e.rating_id.equals(ratingId))
+        const earlier = found.rating?.pending?.find((e): e is PendingAnonymousRating => 'rating_id' in e && e.rating_id.equals(ratingId))
         if (earlier) {
           await finishAnonymous(songId, earlier)
-          return ratingSummaries.findOne({ _id: songId }, bounds(maxTimeMS))
+          return ratedSong(songId)
         }
-        if (attempt >= ATTEMPTS) throw new Error(`the summary of ${songId.toHexString()} kept changing`)
+        if (attempt >= ATTEMPTS) throw new Error(`the ratings of ${songId.toHexString()} kept changing`)
       }
     },
 
     /**
-     * Sets (`to` stars) or removes (`to` null) the user's rating of the song and changes the summary by exactly the
-     * difference; the summary after, or null when there is no such song (or, for a removal, no such rating).
+     * Sets (`to` stars) or removes (`to` null) the user's rating of the song and changes the song's ratings by exactly
+     * the difference; the song's ratings after, or null when there is no such song (or, for a removal, no such rating).
      */
-    async rateAsUser (songId: ObjectId, userId: ObjectId, to: number | null): Promise<RatingSummaryDocument | null> {
+    async rateAsUser (songId: ObjectId, userId: ObjectId, to: number | null): Promise<RatedSong | null> {
       const deadline = Date.now() + settleAfter + 10 * maxTimeMS
       for (let attempt = 1; ; attempt++) {
         const before = await userRatings.findOne({ user_id: userId, song_id: songId }, bounds(maxTimeMS))
         if (to === null && !before) return null
         const entry: PendingUserRating = { op: new ObjectId(), at: new Date(), user_id: userId, from: before?.rating ?? null, from_order: before?.order ?? null, to }
-        const summary = await journal(songId, entry, { 'pending.user_id': { $ne: userId } })
-        if (summary) {
+        const rated = await journal(songId, entry, { 'rating.pending.user_id': { $ne: userId } })
+        if (rated) {
           if (await writeUserRating(songId, entry)) {
             await clearAfterWrite(songId, entry)
-            return summary
+            return rated
           }
           // Another write of this rating came first: take this change back, and compute it again from that one.
           await undo(songId, entry)
         } else {
-          const found = await summaryOrFirst(songId)
+          const found = await ratedSong(songId)
           if (!found) return null
-          const earlier = found.pending?.find((e): e is PendingUserRating => 'user_id' in e && e.user_id.equals(userId))
+          const earlier = found.rating?.pending?.find((e): e is PendingUserRating => 'user_id' in e && e.user_id.equals(userId))
           // The user's earlier write of this rating is journaled and still at work: finish it, or wait for it.
           if (earlier && !await finishUser(songId, earlier, isOld(earlier) || !atomicUpdates)) await sleep(IN_FLIGHT_POLL_MS)
         }
@@ -226,14 +227,14 @@ export function ratingJournal ({ songs, ratings, userRatings, ratingSummaries }:
 
     /**
      * Finishes the entries older than `olderThanMs` (by default the settle time, after which a user's write that has
-     * not happened never will) of up to `limit` summaries: at start and periodically. Returns how many it finished.
+     * not happened never will) of up to `limit` songs: at start and periodically. Returns how many it finished.
      */
     async recover ({ olderThanMs = settleAfter, limit = RECOVERY_BATCH }: { olderThanMs?: number, limit?: number } = {}): Promise<number> {
       const cutoff = new Date(Date.now() - olderThanMs)
-      const summaries = await readBatch(ratingSummaries, { 'pending.at': { $lt: cutoff } }, limit, { projection: { pending: 1 }, ...bounds(maxTimeMS) })
+      const left = await readBatch(songs, { 'rating.pending.at': { $lt: cutoff } }, limit, { projection: { 'rating.pending': 1 }, hint: { 'rating.pending.at': 1 }, ...bounds(maxTimeMS) })
       let finished = 0
-      for (const { _id, pending = [] } of summaries) {
-        for (const entry of pending.filter(e => e.at < cutoff)) {
+      for (const { _id, rating } of left) {
+        for (const entry of (rating?.pending ?? []).filter(e => e.at < cutoff)) {
           if ('rating_id' in entry) await finishAnonymous(_id, entry)
           else await finishUser(_id, entry, true)
           finished++

@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation, ObjectId } from 'mongodb'
 import type { Collections } from './collections.ts'
-import type { RatingSummaryDocument } from './documents.ts'
+import type { SongDocument, SongRatings } from './documents.ts'
 import { withRatings } from './rating-summary.ts'
 import { readByIds } from './read-batch.ts'
 import { writeInBatches } from './write-batches.ts'
@@ -8,44 +8,45 @@ import { writeInBatches } from './write-batches.ts'
 const BATCH = 1000
 
 type StarCount = { _id: { song_id: ObjectId, rating: number }, n: number }
+type Counted = SongRatings & { _id: ObjectId }
 
 /**
- * Recomputes rating summaries, distributions included, from the stored ratings, anonymous and by users (the
- * source of truth): for one song, or for every song. Repairs any divergence: a crash between storing a
- * rating and updating its summary, lost updates on servers without atomic `$inc` (FerretDB), summaries
- * written before distributions (upgraded: `min`/`max` give way to the distribution), a summary with no rating
- * behind it (removed), and ratings left behind by a deleted song (removed with their summary). Returns how
- * many summaries it changed.
+ * Recomputes each song's rating counts (`rating`: count, sum, distribution) from the stored ratings, anonymous and by
+ * users (the source of truth): for one song, or for every song. Repairs any divergence: a crash between storing a
+ * rating and counting it, lost updates on servers without atomic `$inc` (FerretDB 1), a catalog upgraded from
+ * before counts were kept on the songs (they were in `rating_summaries`, which nothing reads any more), counts
+ * with no rating behind them (set to none), and ratings left behind by a deleted song (removed). Journaled
+ * changes (`rating.pending`) are left to the journal. Returns how many songs it changed.
  */
-export async function reconcileRatings ({ songs, ratings, userRatings, ratingSummaries }: Collections, songId?: ObjectId): Promise<number> {
+export async function reconcileRatings ({ songs, ratings, userRatings }: Collections, songId?: ObjectId): Promise<number> {
   const rated = new Set<string>()
-  let batch: RatingSummaryDocument[] = []
+  let batch: Counted[] = []
   let changed = 0
-  const write = async (operations: AnyBulkWriteOperation<RatingSummaryDocument>[]) => {
+  const write = async (operations: AnyBulkWriteOperation<SongDocument>[]) => {
     if (operations.length === 0) return
-    const result = await writeInBatches(ratingSummaries, operations)
-    changed += result.modified + result.upserted + result.deleted
+    changed += (await writeInBatches(songs, operations)).modified
   }
   const flush = async () => {
-    const ids = batch.map(summary => summary._id)
+    const ids = batch.map(counted => counted._id)
     const existing = new Set((await readByIds(songs, ids, { projection: { _id: 1 } })).map(song => song._id.toHexString()))
     const orphans = ids.filter(id => !existing.has(id.toHexString()))
     if (orphans.length > 0) await Promise.all([ratings, userRatings].map(c => c.deleteMany({ song_id: { $in: orphans } })))
-    await write(batch.map(({ _id, count, sum, distribution }) => existing.has(_id.toHexString())
-      ? { updateOne: { filter: { _id }, update: { $set: { count, sum, distribution }, $unset: { min: '', max: '' } }, upsert: true } }
-      : { deleteOne: { filter: { _id } } }))
+    await write(batch.filter(({ _id }) => existing.has(_id.toHexString())).map(({ _id, count, sum, distribution }) =>
+      ({ updateOne: { filter: { _id }, update: { $set: { 'rating.count': count, 'rating.sum': sum, 'rating.distribution': distribution } } } })))
     batch = []
   }
 
-  for await (const summary of summariesFromRatings(ratings, userRatings, songId)) {
-    rated.add(summary._id.toHexString())
-    batch.push(summary)
+  for await (const counted of countsFromRatings(ratings, userRatings, songId)) {
+    rated.add(counted._id.toHexString())
+    batch.push(counted)
     if (batch.length >= BATCH) await flush()
   }
   if (batch.length > 0) await flush()
-  let unrated: AnyBulkWriteOperation<RatingSummaryDocument>[] = []
-  for await (const { _id } of ratingSummaries.find(songId ? { _id: songId } : {}, { projection: { _id: 1 } })) {
-    if (!rated.has(_id.toHexString())) unrated.push({ deleteOne: { filter: { _id } } })
+  // Songs counted with ratings that are not stored: none. A scan of the songs by a cursor, as the counts above are.
+  let unrated: AnyBulkWriteOperation<SongDocument>[] = []
+  for await (const { _id, rating } of songs.find({ ...(songId && { _id: songId }), rating: { $exists: true } }, { projection: { 'rating.count': 1, 'rating.sum': 1, 'rating.distribution': 1 } })) {
+    const counted = rating?.count || rating?.sum || Object.values(rating?.distribution ?? {}).some(n => n !== 0)
+    if (counted && !rated.has(_id.toHexString())) unrated.push({ updateOne: { filter: { _id }, update: { $set: { 'rating.count': 0, 'rating.sum': 0, 'rating.distribution': {} } } } })
     if (unrated.length >= BATCH) {
       await write(unrated)
       unrated = []
@@ -56,11 +57,11 @@ export async function reconcileRatings ({ songs, ratings, userRatings, ratingSum
 }
 
 /**
- * Summaries computed from both kinds of ratings, song by song. The database counts each (song, stars) pair, at
- * most five rows a song and source, and the summary is folded from them here: portable to servers without
+ * Counts computed from both kinds of ratings, song by song. The database counts each (song, stars) pair, at
+ * most five rows a song and source, and the counts are folded from them here: portable to servers without
  * `$min`/`$max` accumulators or `$unionWith` (FerretDB), and as cheap as grouping by song alone.
  */
-async function * summariesFromRatings (ratings: Collections['ratings'], userRatings: Collections['userRatings'], songId?: ObjectId): AsyncGenerator<RatingSummaryDocument> {
+async function * countsFromRatings (ratings: Collections['ratings'], userRatings: Collections['userRatings'], songId?: ObjectId): AsyncGenerator<Counted> {
   const pipeline = [
     ...(songId ? [{ $match: { song_id: songId } }] : []),
     { $group: { _id: { song_id: '$song_id', rating: '$rating' }, n: { $sum: 1 } } },
@@ -70,13 +71,13 @@ async function * summariesFromRatings (ratings: Collections['ratings'], userRati
     ratings.aggregate<StarCount>(pipeline, { allowDiskUse: true }),
     userRatings.aggregate<StarCount>(pipeline, { allowDiskUse: true })
   )
-  let current: RatingSummaryDocument | undefined
+  let current: Counted | undefined
   for await (const { _id: { song_id: song, rating }, n } of counts) {
     if (current && !current._id.equals(song)) {
       yield current
       current = undefined
     }
-    current = withRatings(current, song, rating, n)
+    current = { _id: song, ...withRatings(current, rating, n) }
   }
   if (current) yield current
 }

@@ -5,52 +5,55 @@ import { runScript } from '../run-script.ts'
 import { buildTestApp, json } from '../helper.ts'
 import { rateSong } from '../rate-song.ts'
 
-t.test('ratings:reconcile repairs summaries that diverged from the stored ratings, anonymous and by users', async t => {
+t.test('ratings:reconcile repairs songs\' counts that diverged from the stored ratings, anonymous and by users', async t => {
   const app = await buildTestApp(t)
   const [a, b, c] = json(await app.inject('/songs?limit=3')).items.map((song: { id: string }) => song.id)
   for (const [songId, rating] of [[a, 5], [a, 4], [b, 2]] as const) {
     t.equal((await rateSong(app, songId, rating)).statusCode, 201)
   }
-  const { ratingSummaries, ratings, userRatings } = app.database.collections
-  // A crash between the two writes of a rating (one anonymous, one by a user), and a summary without any rating behind it.
+  const { songs, ratings, userRatings } = app.database.collections
+  // A crash between the two writes of a rating (one anonymous, one by a user), and counts without any rating behind them.
   await ratings.insertOne({ _id: new ObjectId(), song_id: new ObjectId(b), rating: 4, created_at: new Date() })
   await userRatings.insertOne({ _id: new ObjectId(), user_id: new ObjectId(), song_id: new ObjectId(b), rating: 1, rated_at: new Date(), order: new ObjectId() })
-  await ratingSummaries.updateOne({ _id: new ObjectId(a) }, { $set: { count: 99, 'distribution.1': 97 } })
-  await ratingSummaries.insertOne({ _id: new ObjectId(c), count: 1, sum: 3, distribution: { 3: 1 } })
+  await songs.updateOne({ _id: new ObjectId(a) }, { $set: { 'rating.count': 99, 'rating.distribution.1': 97 } })
+  await songs.updateOne({ _id: new ObjectId(c) }, { $set: { rating: { count: 1, sum: 3, distribution: { 3: 1 } } } })
 
   const one = await runScript('src/scripts/reconcile-ratings.ts', [a], { MONGODB_URL: app.database.url })
   t.equal(one.code, 0, one.stderr)
-  t.match(one.stdout, `Reconciled ${a}: 1 summaries corrected`)
+  t.match(one.stdout, `Reconciled ${a}: 1 songs' rating counts corrected`)
   t.same(json(await app.inject(`/songs/avg/rating/${a}`)), expectedSummary(a, [5, 4]))
   t.same(json(await app.inject(`/songs/avg/rating/${b}`)), expectedSummary(b, [2]), 'other songs untouched')
 
   const all = await runScript('src/scripts/reconcile-ratings.ts', [], { MONGODB_URL: app.database.url })
-  t.match(all.stdout, 'Reconciled all songs: 2 summaries corrected')
+  t.match(all.stdout, 'Reconciled all songs: 2 songs\' rating counts corrected')
   t.match(all.stdout, 'Level stats: 0 levels corrected', 'the level stats were right')
   t.same(json(await app.inject(`/songs/avg/rating/${b}`)), expectedSummary(b, [2, 4, 1]))
   t.same(json(await app.inject(`/songs/avg/rating/${c}`)), expectedSummary(c, []))
 
   const again = await runScript('src/scripts/reconcile-ratings.ts', [], { MONGODB_URL: app.database.url })
-  t.match(again.stdout, 'Reconciled all songs: 0 summaries corrected', 'a second run finds nothing to correct')
+  t.match(again.stdout, 'Reconciled all songs: 0 songs\' rating counts corrected', 'a second run finds nothing to correct')
 })
 
-t.test('ratings:reconcile upgrades summaries written before distributions', async t => {
+t.test('ratings:reconcile upgrades a catalog whose counts are in rating_summaries: each song counts its stored ratings', async t => {
   const app = await buildTestApp(t)
   const [a, b] = json(await app.inject('/songs?limit=2')).items.map((song: { id: string }) => song.id)
-  const { ratingSummaries, ratings } = app.database.collections
-  // As the previous version stored them: ratings, and summaries with min/max and no distribution.
+  const { ratings } = app.database.collections
+  // As earlier versions stored them: ratings, and a summary of each rated song in a collection of its own (the
+  // oldest with min/max and no distribution); nothing on the songs.
+  const oldSummaries = app.mongo.client.db(app.config.databaseName).collection('rating_summaries')
   for (const [songId, stars] of [[a, [5, 3, 3]], [b, [2]]] as const) {
     await ratings.insertMany(stars.map(rating => ({ _id: new ObjectId(), song_id: new ObjectId(songId), rating, created_at: new Date() })))
-    await ratingSummaries.insertOne({ _id: new ObjectId(songId), count: stars.length, sum: stars.reduce((x, y) => x + y, 0), min: Math.min(...stars), max: Math.max(...stars) } as never)
+    await oldSummaries.insertOne({ _id: new ObjectId(songId), count: stars.length, sum: stars.reduce((x, y) => x + y, 0), min: Math.min(...stars), max: Math.max(...stars) } as never)
   }
-  const run = await runScript('src/scripts/reconcile-ratings.ts', [a], { MONGODB_URL: app.database.url })
-  t.match(run.stdout, `Reconciled ${a}: 1 summaries corrected`)
-  t.same(await ratingSummaries.findOne({ _id: new ObjectId(a) }), { _id: new ObjectId(a), count: 3, sum: 11, distribution: { 3: 2, 5: 1 } }, 'min and max give way to the distribution')
+  // A rating through the new version before the upgrade's recount is counted on the song already, and again by it.
+  t.same(json(await rateSong(app, b, 4)), expectedSummary(b, [4]), 'before the recount the song counts only what the new version took')
+  const run = await runScript('src/scripts/reconcile-ratings.ts', [], { MONGODB_URL: app.database.url })
+  t.equal(run.code, 0, run.stderr)
+  t.match(run.stdout, 'Reconciled all songs: 2 songs\' rating counts corrected')
   t.same(json(await app.inject(`/songs/avg/rating/${a}`)), expectedSummary(a, [5, 3, 3]))
-  // One not upgraded yet is rebuilt when a rating meets it, so the answer is whole.
-  const posted = await rateSong(app, b, 4)
-  t.same(json(posted), expectedSummary(b, [2, 4]))
   t.same(json(await app.inject(`/songs/avg/rating/${b}`)), expectedSummary(b, [2, 4]))
+  const listed = json(await app.inject('/songs?limit=2')).items.map((song: { rating: unknown }) => song.rating)
+  t.same(listed, [{ average: 11 / 3, count: 3 }, { average: 3, count: 2 }], 'and a list page shows the same')
 })
 
 t.test('ratings:reconcile removes what a song deleted half-way left behind, and rebuilds the level stats', async t => {
@@ -58,16 +61,14 @@ t.test('ratings:reconcile removes what a song deleted half-way left behind, and 
   const [a, b] = json(await app.inject('/songs?limit=2')).items.map((song: { id: string }) => song.id)
   for (const rating of [5, 2]) await rateSong(app, a, rating)
   await rateSong(app, b, 3)
-  const { songs, ratings, ratingSummaries, levelStats } = app.database.collections
+  const { songs, ratings, levelStats } = app.database.collections
   const before = json(await app.inject('/songs/avg/difficulty'))
-  // A crash right after the song itself was deleted: its ratings, summary and level stats are still there.
+  // A crash right after the song itself was deleted: its ratings and level stats are still there.
   await songs.deleteOne({ _id: new ObjectId(a) })
   await levelStats.updateOne({ _id: 1 }, { $inc: { count: 7, sum: 70 } }, { upsert: true })
   const run = await runScript('src/scripts/reconcile-ratings.ts', [], { MONGODB_URL: app.database.url })
   t.equal(run.code, 0, run.stderr)
-  t.match(run.stdout, 'Reconciled all songs: 1 summaries corrected')
   t.equal(await ratings.countDocuments({ song_id: new ObjectId(a) }), 0, 'the deleted song\'s ratings are gone')
-  t.equal(await ratingSummaries.countDocuments({ _id: new ObjectId(a) }), 0, 'and its summary')
   t.same(json(await app.inject(`/songs/avg/rating/${b}`)), expectedSummary(b, [3]), 'other songs keep theirs')
   const after = json(await app.inject('/songs/avg/difficulty'))
   t.equal(after.songs, before.songs - 1, 'the level stats count the songs there are')
@@ -85,18 +86,18 @@ t.test('ratings:reconcile first finishes what a crash left journaled: the counte
   const songId: string = json(await app.inject('/songs?limit=1')).items[0].id
   t.equal((await rateSong(app, songId, 3)).statusCode, 201)
   await app.ratingsRepository.flush()
-  // What a request that crashed right after its summary write leaves: a rating of 5 counted and journaled, not stored.
+  // What a request that crashed right after its song's write leaves: a rating of 5 counted and journaled, not stored.
   const ratingId = new ObjectId()
   const crashedAt = new Date(Date.now() - 3_600_000)
-  await app.database.collections.ratingSummaries.updateOne({ _id: new ObjectId(songId) }, {
-    $inc: { count: 1, sum: 5, 'distribution.5': 1 },
-    $push: { pending: { op: ratingId, at: crashedAt, rating_id: ratingId, stars: 5 } }
+  await app.database.collections.songs.updateOne({ _id: new ObjectId(songId) }, {
+    $inc: { 'rating.count': 1, 'rating.sum': 5, 'rating.distribution.5': 1 },
+    $push: { 'rating.pending': { op: ratingId, at: crashedAt, rating_id: ratingId, stars: 5 } }
   })
   const run = await runScript('src/scripts/reconcile-ratings.ts', [], { MONGODB_URL: app.database.url })
   t.equal(run.code, 0, run.stderr)
   t.match(run.stdout, 'Finished 1 journaled rating changes')
-  t.match(run.stdout, 'Reconciled all songs: 0 summaries corrected', 'the journal had counted it right')
+  t.match(run.stdout, 'Reconciled all songs: 0 songs\' rating counts corrected', 'the journal had counted it right')
   t.same(await app.database.collections.ratings.findOne({ _id: ratingId }), { _id: ratingId, song_id: new ObjectId(songId), rating: 5, created_at: crashedAt }, 'the rating is stored')
   t.same(json(await app.inject(`/songs/avg/rating/${songId}`)), expectedSummary(songId, [3, 5]))
-  t.same((await app.database.collections.ratingSummaries.findOne({ _id: new ObjectId(songId) }))?.pending, [], 'nothing left journaled')
+  t.same((await app.database.collections.songs.findOne({ _id: new ObjectId(songId) }))?.rating?.pending, [], 'nothing left journaled')
 })

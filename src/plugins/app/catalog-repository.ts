@@ -10,7 +10,7 @@ import { searchPrefixesOf, songDocument } from '../../db/song-document.ts'
 import type { NewSong } from '../../db/song-file.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
 import type { DifficultyAverage, Song, SongListItem, SongPage } from '../../schemas/songs.ts'
-import type { RatingsRepository } from './ratings-repository.ts'
+import { pageRating, type RatingsRepository } from './ratings-repository.ts'
 import { songExists } from '../../lib/problems/catalog.ts'
 import { bounds, deadline } from '../../db/deadline.ts'
 import { songListPage } from '../../db/song-list.ts'
@@ -26,6 +26,9 @@ declare module 'fastify' {
 
 // Derived fields stay in the database.
 export const SONG_FIELDS = { artist: 1, title: 1, difficulty: 1, level: 1, released: 1 } as const
+
+/** A song of a list or search page: its fields and its ratings' count and sum, read with it. */
+const LISTED_FIELDS = { ...SONG_FIELDS, 'rating.count': 1, 'rating.sum': 1 } as const
 
 /** What a song's terms derive from (src/db/search-terms.ts). */
 const TERM_FIELDS = { search_prefixes: 1, level: 1, difficulty: 1 } as const
@@ -48,11 +51,14 @@ function orSongExists (named: Pick<NewSong, 'artist' | 'title'> | null) {
  * `_id` and carry `maxTimeMS`; every write changes the level stats by deltas computed from the document an
  * atomic write returned, so concurrent writes keep them exact on MongoDB.
  */
-export function catalogRepository ({ songs, searchTerms, levelStats }: Collections, ratings: Pick<RatingsRepository, 'removeSong' | 'ratingsOfPage'>, { maxTimeMS }: { maxTimeMS: number }) {
-  /** The songs of a page with their ratings, and the caller's own with `viewer`: two reads for the whole page. */
+export function catalogRepository ({ songs, searchTerms, levelStats }: Collections, ratings: Pick<RatingsRepository, 'removeSong' | 'starsOf'>, { maxTimeMS }: { maxTimeMS: number }) {
+  /**
+   * The songs of a page with their ratings, read with them, and with `viewer` the viewer's own stars: one more read
+   * for the whole page.
+   */
   async function withRatings (docs: StoredSong[], viewer: ObjectId | undefined): Promise<Static<typeof SongListItem>[]> {
-    const rated = await ratings.ratingsOfPage(docs.map(doc => doc._id), viewer)
-    return docs.map(doc => ({ ...toSong(doc), ...rated.get(doc._id.toHexString())! }))
+    const mine = viewer && await ratings.starsOf(viewer, docs.map(doc => doc._id))
+    return docs.map(doc => ({ ...toSong(doc), rating: pageRating(doc.rating), ...(mine && { my_rating: mine.get(doc._id.toHexString()) ?? null }) }))
   }
 
   /**
@@ -79,7 +85,7 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
      * costs what the first costs (src/db/song-list.ts).
      */
     async list (limit: number, order: SongListOrder, after?: SongListPosition, viewer?: ObjectId): Promise<Static<typeof SongPage>> {
-      const docs = await songListPage({ songs, searchTerms }, order, limit + 1, after, { projection: SONG_FIELDS, maxTimeMS })
+      const docs = await songListPage({ songs, searchTerms }, order, limit + 1, after, { projection: LISTED_FIELDS, maxTimeMS })
       const last = docs.length > limit ? docs[limit - 1]! : undefined
       return {
         items: await withRatings(docs.slice(0, limit), viewer),
@@ -94,7 +100,7 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
      * songs, with a `next_cursor` to go on.
      */
     async search (words: string[], limit: number, after?: ObjectId, { level, viewer }: { level?: number, viewer?: ObjectId } = {}): Promise<Static<typeof SongPage>> {
-      const { found, next } = await searchSongs({ songs, searchTerms }, words, limit, after, { projection: SONG_FIELDS, maxTimeMS, level })
+      const { found, next } = await searchSongs({ songs, searchTerms }, words, limit, after, { projection: LISTED_FIELDS, maxTimeMS, level })
       return { items: await withRatings(found, viewer), next_cursor: next && encodeCursor(next) }
     },
 
@@ -167,7 +173,7 @@ export function catalogRepository ({ songs, searchTerms, levelStats }: Collectio
 
     /**
      * Deletes a song: first the song, so it is gone from every read at once, then what derives from it (search
-     * terms, level stats, ratings, summary). A crash in between leaves what `npm run ratings:reconcile` repairs
+     * terms, level stats, ratings). A crash in between leaves what `npm run ratings:reconcile` repairs
      * (terms of a song that is gone are skipped by searches). False when there is no such song.
      */
     async remove (songId: ObjectId): Promise<boolean> {

@@ -2,18 +2,16 @@ import fp from 'fastify-plugin'
 import { ObjectId } from 'mongodb'
 import type { Static } from 'typebox'
 import type { Collections } from '../../db/collections.ts'
-import type { RatingSummaryDocument, UserRatingDocument } from '../../db/documents.ts'
-import { isLegacy } from '../../db/rating-summary.ts'
+import type { SongRatings, UserRatingDocument } from '../../db/documents.ts'
 import { awaitResponse, claimKey, fingerprint, recordResponse, releaseClaim, takeOverClaim } from '../../db/idempotency-keys.ts'
 import { engineOf } from '../../db/engine.ts'
-import { ratingJournal, settleAfterMs } from '../../db/rating-journal.ts'
-import { reconcileRatings } from '../../db/reconcile-ratings.ts'
+import { ratingJournal, settleAfterMs, type RatedSong } from '../../db/rating-journal.ts'
 import { STARS } from '../../lib/stars.ts'
 import { encodeCursor } from '../../lib/cursor.ts'
 import type { RatingSummary, UserRating, UserRatingPage } from '../../schemas/ratings.ts'
 import { idempotencyKeyBusy } from '../../lib/problems/idempotency.ts'
 import { bounds } from '../../db/deadline.ts'
-import { readBatch, readByIds } from '../../db/read-batch.ts'
+import { readBatch } from '../../db/read-batch.ts'
 
 export type RatingsRepository = ReturnType<typeof ratingsRepository>
 
@@ -25,8 +23,8 @@ declare module 'fastify' {
 
 type Summary = Static<typeof RatingSummary>
 
-/** What a list or search page shows of a song's ratings: its average and count, and the caller's own stars when signed in. */
-export interface PageRatings { rating: { average: number | null, count: number }, my_rating?: number | null }
+/** What a list or search page shows of a song's ratings: its average and count (as its summary answers them). */
+export interface PageRating { average: number | null, count: number }
 
 /** Who rates: a signed-in user's id, or nobody (an anonymous rating). */
 export interface Rater {
@@ -38,12 +36,17 @@ export interface Rater {
  * The answer for a summary. A write racing others may read the document between two of their changes (an entry
  * at -1 until the rating it replaced is counted): the answer then shows what is counted so far, never below zero.
  */
-function toSummary (songId: ObjectId, stats: RatingSummaryDocument | null): Summary {
-  const distribution = Object.fromEntries(STARS.map(stars => [`${stars}`, Math.max(0, stats?.distribution?.[`${stars}`] ?? 0)]))
+function toSummary ({ _id: songId, rating }: RatedSong): Summary {
+  const distribution = Object.fromEntries(STARS.map(stars => [`${stars}`, Math.max(0, rating?.distribution?.[`${stars}`] ?? 0)]))
   const given = STARS.filter(stars => distribution[`${stars}`]! > 0)
-  const count = stats?.count ?? 0
-  if (!stats || count <= 0) return { song_id: songId.toHexString(), average: null, lowest: null, highest: null, count: 0, distribution }
-  return { song_id: songId.toHexString(), average: stats.sum / count, lowest: given[0] ?? null, highest: given.at(-1) ?? null, count, distribution }
+  const { average, count } = pageRating(rating)
+  return { song_id: songId.toHexString(), average, lowest: count === 0 ? null : given[0] ?? null, highest: count === 0 ? null : given.at(-1) ?? null, count, distribution }
+}
+
+/** A song's average and count from its ratings' count and sum: what its summary answers, for a page of songs. */
+export function pageRating (rating: Pick<SongRatings, 'count' | 'sum'> | undefined): PageRating {
+  const count = rating?.count ?? 0
+  return count > 0 ? { average: rating!.sum / count, count } : { average: null, count: 0 }
 }
 
 export function toUserRating (doc: Pick<UserRatingDocument, 'song_id' | 'rating' | 'rated_at'>): Static<typeof UserRating> {
@@ -61,47 +64,32 @@ function scopedKey (key: string, userId: ObjectId | undefined): string {
 }
 
 /**
- * Ratings, anonymous and by users, and the per-song summaries derived from them. Every summary write is one
- * atomic `$inc` of a change computed from the rating it replaces, journaled in the summary until the rating is
+ * Ratings, anonymous and by users, and the counts derived from them on each song. Every count write is one
+ * atomic `$inc` of a change computed from the rating it replaces, journaled on the song until the rating is
  * stored (src/db/rating-journal.ts), so each rating is counted exactly once whatever fails in between.
  */
 export function ratingsRepository (collections: Collections, { maxTimeMS, idempotencyTtlMs, atomicUpdates }: { maxTimeMS: number, idempotencyTtlMs: number, atomicUpdates?: boolean }) {
-  const { songs, ratings, userRatings, ratingSummaries, idempotencyKeys } = collections
+  const { songs, ratings, userRatings, idempotencyKeys } = collections
   // A claim of an idempotency key unanswered this long counts as abandoned, as a journaled change does: every
   // command of the request carries maxTimeMS, and the client gives up on each by its deadline (twice that).
   const settleAfter = settleAfterMs(maxTimeMS)
   const keyStore = { keys: idempotencyKeys, timeoutMs: maxTimeMS }
   const journal = ratingJournal(collections, { maxTimeMS, settleAfter, atomicUpdates })
 
-  async function exists (songId: ObjectId): Promise<boolean> {
-    return await songs.findOne({ _id: songId }, { projection: { _id: 1 }, ...bounds(maxTimeMS) }) !== null
-  }
-
-  /**
-   * A summary written before distributions is rebuilt from the song's ratings the first time it is met, so an
-   * answer always has a distribution that adds up to its count (`npm run ratings:reconcile` upgrades them all).
-   */
-  async function current (songId: ObjectId, summary: RatingSummaryDocument | null): Promise<Summary> {
-    if (!summary || !isLegacy(summary)) return toSummary(songId, summary)
-    await reconcileRatings(collections, songId)
-    return toSummary(songId, await ratingSummaries.findOne({ _id: songId }, bounds(maxTimeMS)))
-  }
-
   /**
    * Stores the rating, as the user's (replacing theirs) or anonymous under `ratingId`, and answers the summary
    * including it; null when the song does not exist. `retry`: an earlier attempt with `ratingId` may have done part of it.
    */
   async function store (songId: ObjectId, rating: number, userId: ObjectId | undefined, ratingId: ObjectId, retry: boolean): Promise<Summary | null> {
-    const summary = userId ? await journal.rateAsUser(songId, userId, rating) : await journal.rateAnonymous(songId, ratingId, rating, retry)
-    return summary && current(songId, summary)
+    const rated = userId ? await journal.rateAsUser(songId, userId, rating) : await journal.rateAnonymous(songId, ratingId, rating, retry)
+    return rated && toSummary(rated)
   }
 
   return {
-    /** One read by `_id`; a second one, to tell "no ratings yet" from "no such song", only when it finds nothing. */
+    /** One read of the song by `_id`, of its ratings only; null when there is no such song. */
     async summary (songId: ObjectId): Promise<Summary | null> {
-      const summary = await ratingSummaries.findOne({ _id: songId }, bounds(maxTimeMS))
-      if (summary || await exists(songId)) return current(songId, summary)
-      return null
+      const rated = await songs.findOne({ _id: songId }, { projection: { 'rating.count': 1, 'rating.sum': 1, 'rating.distribution': 1 }, ...bounds(maxTimeMS) })
+      return rated && toSummary(rated)
     },
 
     /**
@@ -170,30 +158,17 @@ export function ratingsRepository (collections: Collections, { maxTimeMS, idempo
     flush: journal.flush,
 
     /**
-     * For a page of songs: each song's rating as its summary answers it (`GET /songs/avg/rating/:id`'s average and
-     * count) and, for a signed-in caller, their own stars (null: not rated). Two reads for the whole page, each
-     * bounded by its length: the summaries by `_id`, the caller's ratings of those songs in their `{user_id,
-     * song_id}` index.
+     * The user's stars for each of a page's songs (by song id in hex; a song the user has not rated is absent): one
+     * read bounded by the page's length, in the user's range of the `{user_id, song_id}` index.
      */
-    async ratingsOfPage (songIds: ObjectId[], userId?: ObjectId): Promise<Map<string, PageRatings>> {
-      const [summaries, mine] = await Promise.all([
-        readByIds(ratingSummaries, songIds, { projection: { count: 1, sum: 1 }, ...bounds(maxTimeMS) }),
-        userId
-          ? readBatch(userRatings, { user_id: userId, song_id: { $in: songIds } }, songIds.length, { projection: { _id: 0, song_id: 1, rating: 1 }, hint: { user_id: 1, song_id: 1 }, ...bounds(maxTimeMS) })
-          : []
-      ])
-      const bySong = new Map(summaries.map(summary => [summary._id.toHexString(), summary]))
-      const stars = new Map(mine.map(rating => [rating.song_id.toHexString(), rating.rating]))
-      return new Map(songIds.map(id => {
-        const { average, count } = toSummary(id, bySong.get(id.toHexString()) ?? null)
-        return [id.toHexString(), { rating: { average, count }, ...(userId && { my_rating: stars.get(id.toHexString()) ?? null }) }]
-      }))
+    async starsOf (userId: ObjectId, songIds: ObjectId[]): Promise<Map<string, number>> {
+      const mine = await readBatch(userRatings, { user_id: userId, song_id: { $in: songIds } }, songIds.length, { projection: { _id: 0, song_id: 1, rating: 1 }, hint: { user_id: 1, song_id: 1 }, ...bounds(maxTimeMS) })
+      return new Map(mine.map(rating => [rating.song_id.toHexString(), rating.rating]))
     },
 
-    /** Every rating of a deleted song and its summary. */
+    /** Every rating of a deleted song (its counts went with it). */
     async removeSong (songId: ObjectId): Promise<void> {
       await Promise.all([ratings.deleteMany({ song_id: songId }), userRatings.deleteMany({ song_id: songId })])
-      await ratingSummaries.deleteOne({ _id: songId })
     }
   }
 }
