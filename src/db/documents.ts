@@ -21,7 +21,7 @@ export interface SongRatings {
   pending?: PendingChange[]
 }
 
-/** An anonymous rating counted in its summary: `rating_id` is the rating's `_id`; `op` the entry's own id. */
+/** An anonymous rating counted in its song's ratings: `rating_id` is the rating's `_id`; `op` the entry's own id. */
 export interface PendingAnonymousRating {
   op: ObjectId
   at: Date
@@ -30,7 +30,7 @@ export interface PendingAnonymousRating {
 }
 
 /**
- * A change of a user's rating counted in its summary: `from` stars (null: none) at `from_order` (the rating's
+ * A change of a user's rating counted in its song's ratings: `from` stars (null: none) at `from_order` (the rating's
  * `order` the write is conditional on) to `to` stars (null: removed). The write sets the rating's `order` to `op`.
  */
 export interface PendingUserRating {

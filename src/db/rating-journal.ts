@@ -47,8 +47,6 @@ function changeOf (entry: PendingChange): RatingChange {
 /** A song as the journal reads and answers it: its ratings only (none yet: no `rating`). */
 export type RatedSong = Pick<SongDocument, '_id' | 'rating'>
 
-const RATING = { projection: { rating: 1 } } as const
-
 /**
  * `atomicUpdates` false (FerretDB 1): racing updates of one song can lose a clear there and bring an entry back,
  * so a user's write does not wait for an undecided entry of theirs but takes it back at once; reconciliation
@@ -116,7 +114,7 @@ export function ratingJournal ({ songs, ratings, userRatings }: Collections, { m
 
   /** The song's ratings as they are; null when there is no such song. */
   async function ratedSong (songId: ObjectId): Promise<RatedSong | null> {
-    return songs.findOne({ _id: songId }, { ...RATING, ...bounds(maxTimeMS) })
+    return songs.findOne({ _id: songId }, { projection: { rating: 1 }, ...bounds(maxTimeMS) })
   }
 
   /**

@@ -8,7 +8,7 @@ import { reconcileLevelStats } from '../db/reconcile-level-stats.ts'
 import { ratingJournal, settleAfterMs } from '../db/rating-journal.ts'
 import { reconcileRatings } from '../db/reconcile-ratings.ts'
 
-// Each of at most 100 summaries: enough for any backlog a crash leaves, and bounded should an engine keep one alive.
+// Each of at most 100 songs: enough for any backlog a crash leaves, and bounded should an engine keep one alive.
 const MAX_RECOVERY_BATCHES = 1000
 
 const config = loadConfig()
